@@ -1,0 +1,7 @@
+namespace CapsNet.Data;
+
+public enum MnistSplit
+{
+    Train,
+    Test,
+}

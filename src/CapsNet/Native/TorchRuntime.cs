@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CapsNet.Native;
+
+/// <summary>The one place that loads libtorch, picks the device and sets the thread count.</summary>
+public static class TorchRuntime
+{
+    /// <summary>
+    /// Loads the native libraries, turning TorchSharp's misleading load failure into a message that
+    /// says what to check.
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
+        {
+            throw new UserInputException(
+                "libtorch could not be loaded. Build with 'dotnet build' (it patches libLibTorchSharp.so for this " +
+                $"system's libstdc++) and run from the build output. Detail: {Innermost(e).Message}", e);
+        }
+    }
+
+    public static Device SelectDevice(DeviceChoice choice)
+    {
+        EnsureLoaded();
+        return choice switch
+        {
+            DeviceChoice.Cpu => CPU,
+            DeviceChoice.Cuda when cuda.is_available() => CUDA,
+            DeviceChoice.Cuda => throw new UserInputException(
+                "--device cuda was given but no CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda); use --device cpu or auto."),
+            _ => cuda.is_available() ? CUDA : CPU,
+        };
+    }
+
+    /// <summary>Sets libtorch's intra-op thread count; 0 or less keeps its default (one per core).</summary>
+    public static void SetThreads(int threads)
+    {
+        EnsureLoaded();
+        if (threads > 0)
+            torch.set_num_threads(threads);
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
