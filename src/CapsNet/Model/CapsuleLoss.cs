@@ -1,0 +1,42 @@
+using static TorchSharp.torch;
+
+namespace CapsNet.Model;
+
+/// <summary>The losses and metric of section 5 of the reference.</summary>
+public static class CapsuleLoss
+{
+    public const double PositiveMargin = 0.9;
+    public const double NegativeMargin = 0.1;
+    public const double DownWeight = 0.5;
+
+    /// <summary>
+    /// L = y max(0, 0.9 - |v|)^2 + 0.5 (1 - y) max(0, |v| - 0.1)^2, summed over classes, averaged over the batch.
+    /// </summary>
+    public static Tensor Margin(Tensor lengths, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        Tensor y = nn.functional.one_hot(labels, lengths.shape[1]).to_type(lengths.dtype);
+        Tensor present = (PositiveMargin - lengths).clamp_min(0).square();
+        Tensor absent = (lengths - NegativeMargin).clamp_min(0).square();
+        Tensor perSample = (y * present + DownWeight * (1 - y) * absent).sum(1);
+        return perSample.mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean squared error over every pixel of the batch.</summary>
+    public static Tensor Reconstruction(Tensor images, Tensor reconstructions) =>
+        nn.functional.mse_loss(reconstructions, images);
+
+    /// <summary>margin + lamRecon * reconstruction.</summary>
+    public static Tensor Total(Tensor margin, Tensor reconstruction, double lamRecon)
+    {
+        using var scope = NewDisposeScope();
+        return (margin + lamRecon * reconstruction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Number of samples whose longest capsule is the true class.</summary>
+    public static long Correct(Tensor lengths, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        return lengths.argmax(1).eq(labels).sum().item<long>();
+    }
+}

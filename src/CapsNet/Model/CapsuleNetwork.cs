@@ -1,0 +1,86 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CapsNet.Model;
+
+/// <summary>
+/// CapsNet (Sabour, Frosst and Hinton 2017): conv1 -> primary capsules -> digit capsules with dynamic routing,
+/// the capsule lengths as class scores, and a decoder that reconstructs the input from the masked capsules.
+/// </summary>
+public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths, Tensor Reconstruction)>
+{
+    private readonly Conv2d _conv1;
+    private readonly PrimaryCapsules _primaryCaps;
+    private readonly DigitCapsules _digitCaps;
+    private readonly Sequential _decoder;
+
+    public CapsuleNetwork(CapsNetConfig config)
+        : base("capsnet")
+    {
+        Config = config;
+        _conv1 = nn.Conv2d(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel);
+        const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
+        Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: CapsNetConfig.Conv1Channels * kernelArea);
+        _primaryCaps = new PrimaryCapsules(CapsNetConfig.Conv1Channels);
+        _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings);
+        int masked = config.Classes * DigitCapsules.CapsuleDim;
+        _decoder = nn.Sequential(
+            DenseLayer(masked, 512), nn.ReLU(),
+            DenseLayer(512, 1024), nn.ReLU(),
+            DenseLayer(1024, config.PixelCount), nn.Sigmoid());
+
+        register_module("conv1", _conv1);
+        register_module("primary_caps", _primaryCaps);
+        register_module("digit_caps", _digitCaps);
+        register_module("decoder", _decoder);
+        using (no_grad())
+            nn.init.zeros_(_conv1.bias!);
+    }
+
+    public CapsNetConfig Config { get; }
+
+    /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16].</summary>
+    public Tensor Encode(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor features = nn.functional.relu(_conv1.forward(x));  // [B,256,20,20]
+        Tensor primary = _primaryCaps.forward(features);  // [B,1152,8]
+        return _digitCaps.forward(primary).MoveToOuterDisposeScope();  // [B,10,16]
+    }
+
+    /// <summary>
+    /// Reconstructs images [B,C,H,W] from capsules [B,classes,16], keeping only the capsules selected by the
+    /// one-hot <paramref name="mask"/> [B,classes] (flattened capsule-major, index j*16+d).
+    /// </summary>
+    public Tensor Decode(Tensor capsules, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        Tensor masked = (capsules * mask.unsqueeze(-1).to_type(capsules.dtype)).flatten(1);  // [B,160]
+        Tensor pixels = _decoder.forward(masked);  // [B,784]
+        return pixels.view(-1, Config.InputChannels, Config.InputSide, Config.InputSide).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Class scores (capsule lengths) [B,classes] and reconstructions [B,C,H,W]. The decoder sees the capsule of
+    /// <paramref name="labels"/> when given (training, validation), else that of the predicted class (testing).
+    /// </summary>
+    public override (Tensor Lengths, Tensor Reconstruction) forward(Tensor x, Tensor? labels)
+    {
+        using var scope = NewDisposeScope();
+        Tensor capsules = Encode(x);
+        Tensor lengths = Capsules.Length(capsules);
+        Tensor mask = nn.functional.one_hot(labels ?? lengths.argmax(1), Config.Classes);
+        Tensor reconstruction = Decode(capsules, mask);
+        return (lengths.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
+    }
+
+    private static Linear DenseLayer(int inputs, int outputs)
+    {
+        Linear layer = nn.Linear(inputs, outputs);
+        Glorot.Uniform(layer.weight!, fanIn: inputs, fanOut: outputs);
+        using (no_grad())
+            nn.init.zeros_(layer.bias!);
+        return layer;
+    }
+}

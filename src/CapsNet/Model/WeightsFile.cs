@@ -1,0 +1,87 @@
+using System.Collections;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace CapsNet.Model;
+
+/// <summary>
+/// Model weights as a PyTorch state dict (<c>torch.load(path)</c> gives an OrderedDict of tensors).
+/// Writes go to a temporary file that is renamed into place, so a failed save leaves the old file intact.
+/// </summary>
+public static class WeightsFile
+{
+    public static void Save(nn.Module module, string path)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            var cpuState = new Dictionary<string, Tensor>();
+            foreach (var (name, value) in module.state_dict())
+                cpuState[name] = value.detach().cpu();
+            PyTorchPickler.PickleStateDict(stream, cpuState, leaveOpen: true);
+            foreach (Tensor tensor in cpuState.Values)
+                tensor.Dispose();
+        });
+    }
+
+    /// <summary>Reads a state dict; the file must hold exactly the module's tensors with the module's shapes.</summary>
+    public static void Load(nn.Module module, string path)
+    {
+        Hashtable stored = Read(path);
+        try
+        {
+            Dictionary<string, Tensor> expected = module.state_dict();
+            string[] problems = Mismatches(expected, stored).ToArray();
+            if (problems.Length > 0)
+                throw new UserInputException($"Weights file '{path}' does not fit this model: {string.Join("; ", problems)}.");
+
+            using var noGrad = no_grad();
+            foreach (var (name, target) in expected)
+                target.copy_((Tensor)stored[name]!);
+        }
+        finally
+        {
+            foreach (object? value in stored.Values)
+                (value as Tensor)?.Dispose();
+        }
+    }
+
+    private static Hashtable Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new UserInputException($"Weights file '{path}' not found.");
+        if (new FileInfo(path).Length == 0)
+            throw new UserInputException($"Weights file '{path}' is empty.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new UserInputException($"Weights file '{path}' is not a PyTorch state dict ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    private static IEnumerable<string> Mismatches(Dictionary<string, Tensor> expected, Hashtable stored)
+    {
+        foreach (var (name, tensor) in expected)
+        {
+            if (!stored.ContainsKey(name))
+                yield return $"missing {name}";
+            else if (stored[name] is not Tensor found)
+                yield return $"{name} is not a tensor";
+            else if (!found.shape.SequenceEqual(tensor.shape))
+                yield return $"{name} has shape {Shape(found.shape)} but the model needs {Shape(tensor.shape)}{ClassHint(name, found, tensor)}";
+        }
+        foreach (string name in stored.Keys.Cast<string>().Where(name => !expected.ContainsKey(name)).Order())
+            yield return $"unexpected {name}";
+    }
+
+    private static string ClassHint(string name, Tensor found, Tensor needed) =>
+        name == "digit_caps.weight" && found.shape[0] != needed.shape[0]
+            ? $" (weights for {found.shape[0]} classes, the model has {needed.shape[0]})"
+            : "";
+
+    private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
+}

@@ -1,0 +1,154 @@
+using CapsNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Model;
+
+public sealed class CapsuleNetworkTests
+{
+    private static CapsuleNetwork Build(int seed = 1)
+    {
+        manual_seed(seed);
+        return new CapsuleNetwork(CapsNetConfig.Mnist);
+    }
+
+    [Fact]
+    public void HasTheReferencesParameterCountAndNames()
+    {
+        using var model = Build();
+
+        var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+
+        Assert.Equal(8_215_568, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(
+            ["conv1.weight", "conv1.bias", "primary_caps.weight", "primary_caps.bias", "digit_caps.weight",
+             "decoder.0.weight", "decoder.0.bias", "decoder.2.weight", "decoder.2.bias", "decoder.4.weight", "decoder.4.bias"],
+            shapes.Keys);
+        Assert.Equal([10, 1152, 16, 8], shapes["digit_caps.weight"]);
+        Assert.Equal([256, 256, 9, 9], shapes["primary_caps.weight"]);
+        Assert.Equal([784, 1024], shapes["decoder.4.weight"]);
+    }
+
+    [Theory]
+    [InlineData("conv1.weight", 0.0169772)]
+    [InlineData("primary_caps.weight", 0.0120281)]
+    [InlineData("digit_caps.weight", 0.00465847)]
+    [InlineData("decoder.0.weight", 0.0944911)]
+    [InlineData("decoder.2.weight", 0.0625)]
+    [InlineData("decoder.4.weight", 0.0576072)]
+    public void WeightsAreGlorotUniformWithKerasFans(string name, double limit)
+    {
+        using var model = Build();
+        Tensor weight = model.named_parameters().Single(p => p.name == name).parameter;
+
+        double max = weight.abs().max().item<float>();
+        double mean = weight.mean().item<float>();
+
+        Assert.InRange(max, 0.99 * limit, limit * (1 + 1e-5));  // the reference rounds its limits to 6 digits
+        Assert.InRange(mean, -0.05 * limit, 0.05 * limit);
+    }
+
+    [Fact]
+    public void BiasesStartAtZero()
+    {
+        using var model = Build();
+
+        foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.EndsWith("bias")))
+            Assert.True(parameter.count_nonzero().item<long>() == 0, name);
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameWeights()
+    {
+        using var a = Build(seed: 7);
+        using var b = Build(seed: 7);
+        using var c = Build(seed: 8);
+
+        Tensor Weight(CapsuleNetwork m) => m.named_parameters().Single(p => p.name == "digit_caps.weight").parameter;
+        Assert.True(Weight(a).equal(Weight(b)).all().item<bool>());
+        Assert.False(Weight(a).equal(Weight(c)).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void OutputShapesFollowTheBatch(int batch)
+    {
+        using var model = Build();
+        using var x = rand(batch, 1, 28, 28);
+
+        var (lengths, reconstruction) = model.forward(x, null);
+
+        Assert.Equal([batch, 10], lengths.shape);
+        Assert.Equal([batch, 1, 28, 28], reconstruction.shape);
+        Assert.Equal([batch, 10, 16], model.Encode(x).shape);
+        Assert.InRange(lengths.max().item<float>(), 0f, 1f);
+    }
+
+    [Fact]
+    public void DecoderSeesOnlyTheMaskedCapsule()
+    {
+        using var model = Build();
+        using var capsules = randn(1, 10, 16);
+        using var changed = capsules.clone();
+        changed[0, 3] = randn(16);
+        using var maskClass5 = nn.functional.one_hot(tensor(new long[] { 5 }), 10);
+        using var maskClass3 = nn.functional.one_hot(tensor(new long[] { 3 }), 10);
+
+        using var noGrad = no_grad();
+        Assert.True(model.Decode(capsules, maskClass5).equal(model.Decode(changed, maskClass5)).all().item<bool>());
+        Assert.False(model.Decode(capsules, maskClass3).equal(model.Decode(changed, maskClass3)).all().item<bool>());
+    }
+
+    [Fact]
+    public void WithoutLabelsTheMaskIsThePredictedClass()
+    {
+        using var model = Build();
+        using var x = rand(3, 1, 28, 28);
+        using var noGrad = no_grad();
+
+        var (lengths, reconstruction) = model.forward(x, null);
+        var (_, withPredicted) = model.forward(x, lengths.argmax(1));
+
+        Assert.True(reconstruction.allclose(withPredicted));
+    }
+
+    [Fact]
+    public void GradientsReachEveryLayer()
+    {
+        using var model = Build();
+        using var x = rand(2, 1, 28, 28);
+        using var labels = tensor(new long[] { 3, 8 });
+
+        var (lengths, reconstruction) = model.forward(x, labels);
+        using var loss = CapsuleLoss.Total(CapsuleLoss.Margin(lengths, labels), CapsuleLoss.Reconstruction(x, reconstruction), 0.392);
+        loss.backward();
+
+        foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.EndsWith("weight")))
+        {
+            Assert.NotNull(parameter.grad);
+            Assert.True(parameter.grad.abs().sum().item<float>() > 0, $"{name} got no gradient");
+        }
+    }
+
+    [Fact]
+    public void RoutingCountMustBePositive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CapsuleNetwork(new CapsNetConfig(Routings: 0)));
+    }
+
+    [Fact]
+    public void SummaryListsLayersAndTheTotal()
+    {
+        using var model = Build();
+
+        string summary = ModelSummary.Format(model);
+
+        Assert.Contains("Total params: 8,215,568", summary);
+        Assert.Contains("Trainable params: 8,215,568", summary);
+        Assert.Matches(@"conv1 \(Conv2d, ReLU\)\s+\(None, 256, 20, 20\)\s+20,992", summary);
+        Assert.Matches(@"primary_caps \(Conv2d\)\s+\(None, 256, 6, 6\)\s+5,308,672", summary);
+        Assert.Matches(@"digit_caps \(Routing x3\)\s+\(None, 10, 16\)\s+1,474,560", summary);
+        Assert.Matches(@"decoder \(Sequential\)\s+\(None, 1, 28, 28\)\s+1,411,344", summary);
+    }
+}

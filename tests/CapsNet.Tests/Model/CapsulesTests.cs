@@ -1,0 +1,45 @@
+using CapsNet.Model;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Model;
+
+public sealed class CapsulesTests
+{
+    [Fact]
+    public void SquashOfThreeFourScalesByNormSquaredOverOnePlusNormSquaredOverNorm()
+    {
+        // |s|^2 = 25: scale = 25 / 26 / sqrt(25 + 1e-7) = 0.19230769...
+        using var s = tensor(new[] { 3f, 4f });
+
+        float[] v = Capsules.Squash(s).data<float>().ToArray();
+
+        Assert.Equal(3 * 25 / 26.0 / 5, v[0], 5);
+        Assert.Equal(4 * 25 / 26.0 / 5, v[1], 5);
+    }
+
+    [Fact]
+    public void SquashedNormStaysBelowOneAndZeroStaysFinite()
+    {
+        using var s = tensor(new float[,] { { 0, 0, 0 }, { 1000, -2000, 500 }, { 1e-4f, 0, 0 } });
+
+        using var v = Capsules.Squash(s);
+        float[] norms = v.square().sum(1).sqrt().data<float>().ToArray();
+
+        Assert.All(v.data<float>().ToArray(), x => Assert.True(float.IsFinite(x)));
+        Assert.Equal(0f, norms[0]);
+        Assert.InRange(norms[1], 0.999f, 1f);
+        // For tiny s the factor is ~|s|^2 / sqrt(|s|^2 + 1e-7): 1e-8 / sqrt(1.1e-7).
+        Assert.Equal(1e-8 / Math.Sqrt(1.1e-7) * 1e-4, norms[2], 9);
+    }
+
+    [Fact]
+    public void LengthAddsEpsilonInsideTheRoot()
+    {
+        using var v = tensor(new float[,] { { 0, 0 }, { 3, 4 } });
+
+        float[] lengths = Capsules.Length(v).data<float>().ToArray();
+
+        Assert.Equal(Math.Sqrt(1e-7), lengths[0], 7);
+        Assert.Equal(Math.Sqrt(25 + 1e-7), lengths[1], 5);
+    }
+}

@@ -1,0 +1,123 @@
+using CapsNet.Model;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Model;
+
+public sealed class WeightsFileTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static CapsuleNetwork Build(int seed, int classes = 10)
+    {
+        manual_seed(seed);
+        return new CapsuleNetwork(new CapsNetConfig(Classes: classes));
+    }
+
+    private string WriteStateDict(Action<Dictionary<string, Tensor>> edit)
+    {
+        using var model = Build(seed: 1);
+        var state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        edit(state);
+        string path = _dir.File("edited.pt");
+        PyTorchPickler.PickleStateDict(path, state);
+        return path;
+    }
+
+    private static string LoadError(string path)
+    {
+        using var model = Build(seed: 2);
+        return Assert.Throws<UserInputException>(() => WeightsFile.Load(model, path)).Message;
+    }
+
+    [Fact]
+    public void SaveThenLoadGivesIdenticalOutputs()
+    {
+        string path = _dir.File("weights.pt");
+        using var saved = Build(seed: 1);
+        using var loaded = Build(seed: 2);
+        using var x = rand(2, 1, 28, 28);
+        using var noGrad = no_grad();
+
+        WeightsFile.Save(saved, path);
+        WeightsFile.Load(loaded, path);
+
+        var (savedLengths, savedImages) = saved.forward(x, null);
+        var (loadedLengths, loadedImages) = loaded.forward(x, null);
+        Assert.True(savedLengths.equal(loadedLengths).all().item<bool>());
+        Assert.True(savedImages.equal(loadedImages).all().item<bool>());
+    }
+
+    [Fact]
+    public void FileIsAPyTorchZipWithTheDocumentedNames()
+    {
+        string path = _dir.File("weights.pt");
+        using var model = Build(seed: 1);
+
+        WeightsFile.Save(model, path);
+        var stored = PyTorchUnpickler.UnpickleStateDict(path);
+
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        Assert.Contains(zip.Entries, e => e.FullName.EndsWith("data.pkl"));
+        Assert.Equal(model.state_dict().Keys.Order(), stored.Keys.Cast<string>().Order());
+        Assert.Equal([10, 1152, 16, 8], ((Tensor)stored["digit_caps.weight"]!).shape);
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void MissingTensorIsNamed()
+    {
+        string path = WriteStateDict(state => state.Remove("decoder.2.bias"));
+
+        Assert.Equal($"Weights file '{path}' does not fit this model: missing decoder.2.bias.", LoadError(path));
+    }
+
+    [Fact]
+    public void ExtraTensorIsNamed()
+    {
+        string path = WriteStateDict(state => state["decoder.6.weight"] = zeros(3));
+
+        Assert.Equal($"Weights file '{path}' does not fit this model: unexpected decoder.6.weight.", LoadError(path));
+    }
+
+    [Fact]
+    public void WrongShapeIsNamedWithBothShapes()
+    {
+        string path = WriteStateDict(state => state["conv1.bias"] = zeros(128));
+
+        Assert.Equal($"Weights file '{path}' does not fit this model: conv1.bias has shape [128] but the model needs [256].", LoadError(path));
+    }
+
+    [Fact]
+    public void WeightsForAnotherClassCountSaySo()
+    {
+        string path = _dir.File("five.pt");
+        using (var five = Build(seed: 1, classes: 5))
+            WeightsFile.Save(five, path);
+
+        string message = LoadError(path);
+
+        Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10)", message);
+        Assert.Contains("decoder.0.weight has shape [512, 80] but the model needs [512, 160]", message);
+    }
+
+    [Fact]
+    public void MissingEmptyAndForeignFilesAreNamed()
+    {
+        string missing = _dir.File("absent.pt");
+        string empty = _dir.File("empty.pt");
+        string random = _dir.File("random.pt");
+        string png = _dir.File("image.png");
+        File.WriteAllBytes(empty, []);
+        File.WriteAllBytes(random, Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 251)).ToArray());
+        File.WriteAllBytes(png, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+
+        Assert.Equal($"Weights file '{missing}' not found.", LoadError(missing));
+        Assert.Equal($"Weights file '{empty}' is empty.", LoadError(empty));
+        Assert.StartsWith($"Weights file '{random}' is not a PyTorch state dict", LoadError(random));
+        Assert.StartsWith($"Weights file '{png}' is not a PyTorch state dict", LoadError(png));
+    }
+}
