@@ -7,6 +7,14 @@ public static class Capsules
 {
     public const double Epsilon = 1e-7;
 
+    /// <summary>
+    /// Keeps the length's gradient finite at v = 0. Not the reference's 1e-7 (tf2.2 branch): at Glorot
+    /// initialisation |v| is about 1e-7, so sqrt(|v|^2 + 1e-7) ~ 3e-4 flattens the gradient by ~1e-3, below
+    /// Adam's epsilon, and the margin loss never starts to fall. The master branch, which produced the
+    /// published results, has no epsilon here at all.
+    /// </summary>
+    public const double LengthEpsilon = 1e-14;
+
     /// <summary>squash(s) = |s|^2 / (1 + |s|^2) / sqrt(|s|^2 + eps) * s, over the last axis.</summary>
     public static Tensor Squash(Tensor s)
     {
@@ -16,10 +24,10 @@ public static class Capsules
         return (scale * s).MoveToOuterDisposeScope();
     }
 
-    /// <summary>sqrt(|v|^2 + eps) over the last axis: [..., D] -> [...].</summary>
+    /// <summary>sqrt(|v|^2 + 1e-14) over the last axis: [..., D] -> [...].</summary>
     public static Tensor Length(Tensor v)
     {
         using var scope = NewDisposeScope();
-        return (v.square().sum(-1) + Epsilon).sqrt().MoveToOuterDisposeScope();
+        return (v.square().sum(-1) + LengthEpsilon).sqrt().MoveToOuterDisposeScope();
     }
 }

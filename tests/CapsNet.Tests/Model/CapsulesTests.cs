@@ -35,11 +35,25 @@ public sealed class CapsulesTests
     [Fact]
     public void LengthAddsEpsilonInsideTheRoot()
     {
-        using var v = tensor(new float[,] { { 0, 0 }, { 3, 4 } });
+        using var v = tensor(new double[,] { { 0, 0 }, { 3, 4 }, { 1e-7, 0 } });
 
-        float[] lengths = Capsules.Length(v).data<float>().ToArray();
+        double[] lengths = Capsules.Length(v).data<double>().ToArray();
 
-        Assert.Equal(Math.Sqrt(1e-7), lengths[0], 7);
-        Assert.Equal(Math.Sqrt(25 + 1e-7), lengths[1], 5);
+        Assert.Equal(1e-7, lengths[0], 15);                    // sqrt(0 + 1e-14)
+        Assert.Equal(5, lengths[1], 12);
+        Assert.Equal(Math.Sqrt(1e-14 + 1e-14), lengths[2], 15);
+    }
+
+    [Fact]
+    public void LengthGradientIsFiniteAtZeroAndNotFlattenedAtInitialisationScale()
+    {
+        using var v = tensor(new double[,] { { 0, 0 }, { 1e-6, 0 } }).requires_grad_();
+
+        Capsules.Length(v).sum().backward();
+        double[] grad = v.grad!.data<double>().ToArray();
+
+        Assert.Equal([0, 0], grad[..2]);
+        // d|v|/dv_0 = 1e-6 / sqrt(1e-12 + 1e-14): nearly 1, where an epsilon of 1e-7 would give 0.003.
+        Assert.Equal(1e-6 / Math.Sqrt(1e-12 + 1e-14), grad[2], 12);
     }
 }

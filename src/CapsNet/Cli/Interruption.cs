@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace CapsNet.Cli;
+
+/// <summary>
+/// Turns the first Ctrl-C (SIGINT) or SIGTERM into a cancellation the training loop checks between batches;
+/// a second one exits at once.
+/// </summary>
+public sealed class Interruption : IDisposable
+{
+    public const int ExitCode = 130;
+
+    private readonly CancellationTokenSource _source = new();
+    private readonly PosixSignalRegistration _interrupt;
+    private readonly PosixSignalRegistration _terminate;
+
+    public Interruption()
+    {
+        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    private void Handle(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        if (_source.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Stopped at once; the last finished epoch's checkpoint is kept.");
+            Environment.Exit(ExitCode);
+        }
+        Console.Error.WriteLine($"{context.Signal}: finishing this batch, then saving. Press Ctrl-C again to quit now.");
+        _source.Cancel();
+    }
+
+    public void Dispose()
+    {
+        _interrupt.Dispose();
+        _terminate.Dispose();
+        _source.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace CapsNet.Training;
+
+/// <summary>
+/// Shows a pass over batches: a live progress bar on a terminal, like Keras; plain milestone lines (every
+/// tenth of the pass) when the output is redirected, as in CI or a pipe.
+/// </summary>
+public sealed class ProgressReporter
+{
+    private readonly bool _interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+    /// <summary>Runs <paramref name="pass"/>, which reports (batches done, status text) as it goes.</summary>
+    public void Run(string title, int batches, Action<Action<int, string>> pass)
+    {
+        if (_interactive)
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                         new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask(Markup.Escape(title), maxValue: batches);
+                    pass((done, status) =>
+                    {
+                        task.Value = done;
+                        task.Description = Markup.Escape($"{title} {done}/{batches} {status}");
+                    });
+                });
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        int step = Math.Max(1, batches / 10);
+        pass((done, status) =>
+        {
+            if (done % step != 0 && done != batches)
+                return;
+            TimeSpan elapsed = clock.Elapsed;
+            TimeSpan eta = done == 0 ? TimeSpan.Zero : elapsed * (batches - done) / done;
+            Console.WriteLine($"{title} {done}/{batches} {status} - {elapsed:hh\\:mm\\:ss} elapsed, ETA {eta:hh\\:mm\\:ss}");
+        });
+    }
+}

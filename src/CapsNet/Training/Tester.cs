@@ -1,0 +1,89 @@
+using CapsNet.Data;
+using CapsNet.Imaging;
+using CapsNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CapsNet.Training;
+
+/// <summary>Test mode: accuracy with the predicted-class mask, the reconstruction grid and the manipulation grid.</summary>
+public sealed class Tester
+{
+    public const int ManipulationSteps = 11;
+    public const double ManipulationStep = 0.05;
+
+    private readonly CapsuleNetwork _model;
+    private readonly Device _device;
+
+    public Tester(CapsuleNetwork model, Device device)
+    {
+        _model = model;
+        _device = device;
+    }
+
+    /// <summary>Fraction of <paramref name="test"/> whose longest capsule is the true class.</summary>
+    public double Accuracy(BatchLoader test, int batchSize)
+    {
+        _model.eval();
+        using var noGrad = no_grad();
+        long correct = 0;
+        foreach (Batch batch in test.Batches(batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using (batch)
+            {
+                Tensor lengths = Capsules.Length(_model.Encode(batch.Images.to(_device)));
+                correct += CapsuleLoss.Correct(lengths, batch.Labels.to(_device));
+            }
+        }
+        return (double)correct / test.Count;
+    }
+
+    /// <summary>
+    /// 10x10 tiles: rows 0-4 are the first 50 images, rows 5-9 their reconstructions from the predicted class,
+    /// row r+5 under row r. With fewer than 50 images the remaining tiles stay black.
+    /// </summary>
+    public void SaveRealAndReconstructed(MnistData test, string path)
+    {
+        _model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long shown = Math.Min(50, test.Count);
+        Tensor real = test.Images[..(int)shown].to(_device);
+        var (_, reconstruction) = _model.forward(real, null);
+        Tensor tiles = zeros([100, 1, MnistData.ImageSide, MnistData.ImageSide]);
+        tiles[..(int)shown] = real.cpu();
+        tiles[50..(50 + (int)shown)] = reconstruction.cpu();
+        using var image = ImageGrid.Compose(tiles, columns: 10);
+        ImageGrid.Save(image, path);
+    }
+
+    /// <summary>
+    /// 16 rows (capsule dimensions) x 11 columns (r = -0.25..0.25 added to that dimension) of reconstructions of
+    /// one seeded test image of <paramref name="digit"/>, masked with its true label, in one batch of 176.
+    /// </summary>
+    public void SaveManipulation(MnistData test, int digit, int seed, string path)
+    {
+        long[] labels = test.Labels.data<long>().ToArray();
+        int[] candidates = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
+        if (candidates.Length == 0)
+            throw new UserInputException($"The test set has no image of digit {digit} to manipulate; use more --test_samples.");
+        int chosen = candidates[new Random(seed).Next(candidates.Length)];
+
+        _model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor capsules = _model.Encode(test.Images[chosen..(chosen + 1)].to(_device));  // [1,10,16]
+        int dims = (int)capsules.shape[2];
+        Tensor perturbed = capsules.repeat(dims * ManipulationSteps, 1, 1);  // [176,10,16]
+        var offsets = new float[dims * ManipulationSteps * dims];  // [176,16]: row dim, column r
+        for (int dim = 0; dim < dims; dim++)
+            for (int column = 0; column < ManipulationSteps; column++)
+                offsets[(dim * ManipulationSteps + column) * dims + dim] = (float)((column - ManipulationSteps / 2) * ManipulationStep);
+        perturbed[.., digit] += tensor(offsets, [dims * ManipulationSteps, dims]).to(_device);
+        Tensor mask = nn.functional.one_hot(full([dims * ManipulationSteps], digit, ScalarType.Int64, _device), capsules.shape[1]);
+        Tensor images = _model.Decode(perturbed, mask);
+        using var image = ImageGrid.Compose(images, columns: ManipulationSteps);
+        ImageGrid.Save(image, path);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using CapsNet.Data;
+using CapsNet.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CapsNet.Training;
+
+/// <summary>The training loop of capsulenet.py: Adam, decaying lr, shifted batches, validation every epoch.</summary>
+public sealed class Trainer
+{
+    private readonly CapsuleNetwork _model;
+    private readonly RunSettings _settings;
+    private readonly Device _device;
+    private readonly ProgressReporter _progress = new();
+
+    public Trainer(CapsuleNetwork model, RunSettings settings, Device device)
+    {
+        _model = model;
+        _settings = settings;
+        _device = device;
+        // Built after the model moved to its device: .to() replaces the parameters.
+        Optimizer = optim.Adam(model.parameters(), lr: settings.Lr, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+    }
+
+    public Adam Optimizer { get; }
+
+    /// <summary>Trains from <paramref name="firstEpoch"/> to the last epoch; returns false when cancelled.</summary>
+    public bool Train(BatchLoader train, BatchLoader validation, int firstEpoch, TrainingArtifacts artifacts, CancellationToken cancel)
+    {
+        for (int epoch = firstEpoch; epoch < _settings.Epochs; epoch++)
+        {
+            double lr = LearningRate.At(_settings.Lr, _settings.LrDecay, epoch);
+            foreach (ParamGroup group in Optimizer.ParamGroups)
+                group.LearningRate = lr;
+
+            var clock = Stopwatch.StartNew();
+            PassTotals? trained = TrainEpoch(train, epoch, cancel);
+            if (trained is null)
+                return false;
+            PassTotals validated = Validate(validation);
+            var metrics = new EpochMetrics(epoch, trained.Accuracy, trained.Margin, trained.Reconstruction, trained.Loss,
+                validated.Accuracy, validated.Margin, validated.Reconstruction, validated.Loss, lr);
+            Console.WriteLine(
+                $"Epoch {epoch + 1}/{_settings.Epochs} - {clock.Elapsed.TotalSeconds:F0}s - loss: {metrics.Loss:F4} - " +
+                $"capsnet_loss: {metrics.CapsnetLoss:F4} - decoder_loss: {metrics.DecoderLoss:F4} - capsnet_accuracy: {metrics.CapsnetAccuracy:F4} - " +
+                $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: {lr.ToString("G4", CultureInfo.InvariantCulture)}");
+            artifacts.EndEpoch(metrics, _model, Optimizer);
+        }
+        return true;
+    }
+
+    private PassTotals? TrainEpoch(BatchLoader train, int epoch, CancellationToken cancel)
+    {
+        _model.train();
+        var totals = new PassTotals();
+        var random = new Random(unchecked(_settings.Seed * 1_000_003 + epoch));  // per epoch, so a resumed run repeats it
+        int batches = train.BatchCount(_settings.BatchSize, dropLast: true);
+        bool finished = true;
+        _progress.Run($"Epoch {epoch + 1}/{_settings.Epochs}", batches, report =>
+        {
+            int done = 0;
+            foreach (Batch batch in train.Batches(_settings.BatchSize, random, _settings.ShiftFraction, dropLast: true))
+            {
+                using (batch)
+                    Step(batch, totals, epoch, done + 1);
+                report(++done, $"loss {totals.Loss:F4} acc {totals.Accuracy:F4}");
+                if (cancel.IsCancellationRequested)
+                {
+                    finished = false;
+                    return;
+                }
+            }
+        });
+        return finished ? totals : null;
+    }
+
+    private void Step(Batch batch, PassTotals totals, int epoch, int batchNumber)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = batch.Images.to(_device), y = batch.Labels.to(_device);
+        var (lengths, reconstruction) = _model.forward(x, y);
+        Tensor margin = CapsuleLoss.Margin(lengths, y);
+        Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
+        Tensor loss = CapsuleLoss.Total(margin, mse, _settings.LamRecon);
+        double lossValue = loss.item<float>();
+        if (!double.IsFinite(lossValue))
+            throw new TrainingDivergedException(epoch, batchNumber, lossValue);
+
+        Optimizer.zero_grad();
+        loss.backward();
+        Optimizer.step();
+        totals.Add(batch.Size, CapsuleLoss.Correct(lengths, y), margin.item<float>(), mse.item<float>(), lossValue);
+    }
+
+    /// <summary>Validation as the reference does it: the decoder is masked with the true label.</summary>
+    public PassTotals Validate(BatchLoader validation)
+    {
+        _model.eval();
+        var totals = new PassTotals();
+        using var noGrad = no_grad();
+        foreach (Batch batch in validation.Batches(_settings.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            using (batch)
+            {
+                Tensor x = batch.Images.to(_device), y = batch.Labels.to(_device);
+                var (lengths, reconstruction) = _model.forward(x, y);
+                Tensor margin = CapsuleLoss.Margin(lengths, y);
+                Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
+                double loss = CapsuleLoss.Total(margin, mse, _settings.LamRecon).item<float>();
+                totals.Add(batch.Size, CapsuleLoss.Correct(lengths, y), margin.item<float>(), mse.item<float>(), loss);
+            }
+        }
+        return totals;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace CapsNet.Training;
+
+/// <summary>log.csv: the header of the reference plus lr, one row per finished epoch, rewritten whole each time.</summary>
+public sealed class TrainingLog
+{
+    private readonly List<EpochMetrics> _rows = [];
+
+    public TrainingLog(string path)
+    {
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<EpochMetrics> Rows => _rows;
+
+    /// <summary>Reads the rows of the epochs before <paramref name="nextEpoch"/> from an existing log, for a resumed run.</summary>
+    public void LoadEpochsBefore(int nextEpoch)
+    {
+        if (!File.Exists(Path))
+            return;
+        string[] lines = File.ReadAllLines(Path);
+        if (lines.Length == 0 || lines[0] != EpochMetrics.CsvHeader)
+            throw new UserInputException($"Cannot resume: '{Path}' does not start with the log.csv header.");
+        try
+        {
+            _rows.AddRange(lines.Skip(1).Where(line => line.Length > 0).Select(EpochMetrics.FromCsv).Where(row => row.Epoch < nextEpoch));
+        }
+        catch (FormatException e)
+        {
+            throw new UserInputException($"Cannot resume: '{Path}' has a malformed row ({e.Message}).", e);
+        }
+    }
+
+    public void Append(EpochMetrics row)
+    {
+        _rows.Add(row);
+        var text = new StringBuilder().AppendLine(EpochMetrics.CsvHeader);
+        foreach (EpochMetrics r in _rows)
+            text.AppendLine(r.ToCsv());
+        AtomicFile.WriteAllText(Path, text.ToString());
+    }
+}
