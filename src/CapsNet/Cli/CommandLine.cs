@@ -16,10 +16,13 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             foreach (ParseError problem in parsed.Errors)
-                error.WriteLine($"error: {problem.Message}");
+                error.WriteLine($"error: {OneLine(problem.Message)}");
             error.WriteLine("Run with -h to see every option.");
             return UsageError;
         }
         return parsed.Invoke();
     }
+
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -92,7 +92,7 @@ public static class RunCommand
         TorchRuntime.SetThreads(settings.Threads);
         Device device = TorchRuntime.SelectDevice(settings.Device);
         manual_seed(settings.Seed);
-        var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings });
+        var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, new Generator((ulong)settings.Seed));
         model.to(device);
         Console.WriteLine(ModelSummary.Format(model));
         Console.WriteLine($"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads.");

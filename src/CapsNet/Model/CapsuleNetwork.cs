@@ -15,20 +15,21 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     private readonly DigitCapsules _digitCaps;
     private readonly Sequential _decoder;
 
-    public CapsuleNetwork(CapsNetConfig config)
+    /// <param name="generator">Source of the initial weights; the global generator when null.</param>
+    public CapsuleNetwork(CapsNetConfig config, Generator? generator = null)
         : base("capsnet")
     {
         Config = config;
         _conv1 = nn.Conv2d(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel);
         const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
-        Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: CapsNetConfig.Conv1Channels * kernelArea);
-        _primaryCaps = new PrimaryCapsules(CapsNetConfig.Conv1Channels);
-        _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings);
+        Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: CapsNetConfig.Conv1Channels * kernelArea, generator);
+        _primaryCaps = new PrimaryCapsules(CapsNetConfig.Conv1Channels, generator);
+        _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings, generator);
         int masked = config.Classes * DigitCapsules.CapsuleDim;
         _decoder = nn.Sequential(
-            DenseLayer(masked, 512), nn.ReLU(),
-            DenseLayer(512, 1024), nn.ReLU(),
-            DenseLayer(1024, config.PixelCount), nn.Sigmoid());
+            DenseLayer(masked, 512, generator), nn.ReLU(),
+            DenseLayer(512, 1024, generator), nn.ReLU(),
+            DenseLayer(1024, config.PixelCount, generator), nn.Sigmoid());
 
         register_module("conv1", _conv1);
         register_module("primary_caps", _primaryCaps);
@@ -75,10 +76,10 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
         return (lengths.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
     }
 
-    private static Linear DenseLayer(int inputs, int outputs)
+    private static Linear DenseLayer(int inputs, int outputs, Generator? generator)
     {
         Linear layer = nn.Linear(inputs, outputs);
-        Glorot.Uniform(layer.weight!, fanIn: inputs, fanOut: outputs);
+        Glorot.Uniform(layer.weight!, fanIn: inputs, fanOut: outputs, generator);
         using (no_grad())
             nn.init.zeros_(layer.bias!);
         return layer;

@@ -15,7 +15,7 @@ public sealed class DigitCapsules : nn.Module<Tensor, Tensor>
     private readonly Parameter _weight;
     private readonly int _routings;
 
-    public DigitCapsules(int inputCapsules, int inputDim, int classes, int routings)
+    public DigitCapsules(int inputCapsules, int inputDim, int classes, int routings, Generator? generator)
         : base("digit_caps")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(routings, 1);
@@ -23,7 +23,7 @@ public sealed class DigitCapsules : nn.Module<Tensor, Tensor>
         _weight = new Parameter(empty(classes, inputCapsules, CapsuleDim, inputDim));  // [10,1152,16,8]
         // Keras treats W as a kernel whose receptive field is classes*inputCapsules.
         long receptiveField = (long)classes * inputCapsules;
-        Glorot.Uniform(_weight, fanIn: CapsuleDim * receptiveField, fanOut: inputDim * receptiveField);
+        Glorot.Uniform(_weight, fanIn: CapsuleDim * receptiveField, fanOut: inputDim * receptiveField, generator);
         register_parameter("weight", _weight);
     }
 

@@ -8,10 +8,11 @@ public static class Glorot
 {
     public static double Limit(long fanIn, long fanOut) => Math.Sqrt(6.0 / (fanIn + fanOut));
 
-    public static void Uniform(Tensor weight, long fanIn, long fanOut)
+    public static void Uniform(Tensor weight, long fanIn, long fanOut, Generator? generator)
     {
         double limit = Limit(fanIn, fanOut);
         using var noGrad = no_grad();
-        nn.init.uniform_(weight, -limit, limit);
+        // Tensor.uniform_, not nn.init.uniform_: TorchSharp 0.107's nn.init.uniform_ ignores the generator.
+        weight.uniform_(-limit, limit, generator);
     }
 }

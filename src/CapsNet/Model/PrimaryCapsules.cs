@@ -18,12 +18,12 @@ public sealed class PrimaryCapsules : nn.Module<Tensor, Tensor>
     private readonly Parameter _weight;
     private readonly Parameter _bias;
 
-    public PrimaryCapsules(int inChannels)
+    public PrimaryCapsules(int inChannels, Generator? generator)
         : base("primary_caps")
     {
         _weight = new Parameter(empty(Channels, inChannels, Kernel, Kernel));
         _bias = new Parameter(zeros(Channels));
-        Glorot.Uniform(_weight, fanIn: inChannels * Kernel * Kernel, fanOut: Channels * Kernel * Kernel);
+        Glorot.Uniform(_weight, fanIn: inChannels * Kernel * Kernel, fanOut: Channels * Kernel * Kernel, generator);
         register_parameter("weight", _weight);
         register_parameter("bias", _bias);
     }

@@ -8,8 +8,7 @@ public sealed class CapsuleNetworkTests
 {
     private static CapsuleNetwork Build(int seed = 1)
     {
-        manual_seed(seed);
-        return new CapsuleNetwork(CapsNetConfig.Mnist);
+        return new CapsuleNetwork(CapsNetConfig.Mnist, new Generator((ulong)seed));
     }
 
     [Fact]

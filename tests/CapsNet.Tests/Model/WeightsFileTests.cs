@@ -13,8 +13,7 @@ public sealed class WeightsFileTests : IDisposable
 
     private static CapsuleNetwork Build(int seed, int classes = 10)
     {
-        manual_seed(seed);
-        return new CapsuleNetwork(new CapsNetConfig(Classes: classes));
+        return new CapsuleNetwork(new CapsNetConfig(Classes: classes), new Generator((ulong)seed));
     }
 
     private string WriteStateDict(Action<Dictionary<string, Tensor>> edit)
