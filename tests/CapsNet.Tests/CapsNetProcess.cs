@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CapsNet.Tests;
+
+/// <summary>Runs the real command-line program (the build copied next to the tests) as a child process.</summary>
+internal sealed class CapsNetProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private CapsNetProcess(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "capsnet.dll"));
+        foreach (string arg in args)
+            start.ArgumentList.Add(arg);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Stdout
+    {
+        get { lock (_stdout) return _stdout.ToString(); }
+    }
+
+    public string Stderr
+    {
+        get { lock (_stderr) return _stderr.ToString(); }
+    }
+
+    public static CapsNetProcess Start(params string[] args) => new(args);
+
+    /// <summary>Runs to the end and returns exit code, standard output and standard error.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var process = Start(args);
+        int exitCode = process.WaitForExit(TimeSpan.FromMinutes(10));
+        return (exitCode, process.Stdout, process.Stderr);
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"capsnet did not finish within {timeout}. Output so far:\n{Stdout}\n{Stderr}");
+        }
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until standard output contains <paramref name="text"/>.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || clock.Elapsed > timeout)
+                throw new TimeoutException($"capsnet never printed '{text}'. Output:\n{Stdout}\n{Stderr}");
+            Thread.Sleep(100);
+        }
+    }
+
+    public void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is null)
+            return;
+        lock (buffer)
+            buffer.AppendLine(line);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
