@@ -22,7 +22,10 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new UserInputException($"Could not write '{path}': {e.Message}", e);
+            // .NET appends " : '<temporary path>'" to system errors; the user knows the file by its real name.
+            string reason = e.Message.Split(" : '")[0].TrimEnd('.');
+            string kept = File.Exists(fullPath) ? " The previous file is kept." : "";
+            throw new UserInputException($"Could not write '{path}': {reason}.{kept}", e);
         }
         catch
         {

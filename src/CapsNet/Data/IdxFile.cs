@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 
 namespace CapsNet.Data;
 
-/// <summary>The header dimensions and unsigned-byte payload of one IDX file.</summary>
-public sealed record IdxFile(int[] Dimensions, byte[] Payload)
+/// <summary>
+/// The header dimensions and unsigned-byte payload of one IDX file, with the MD5 of its decompressed bytes.
+/// </summary>
+public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;
@@ -46,14 +48,17 @@ public sealed record IdxFile(int[] Dimensions, byte[] Payload)
         if (bytes.Length > expectedLength)
             throw Invalid(path, $"has {bytes.Length - expectedLength:N0} bytes beyond the {expectedLength:N0} its header ({string.Join("x", dimensions)}) describes");
 
+        var idx = new IdxFile(dimensions, bytes[headerLength..], Convert.ToHexStringLower(MD5.HashData(bytes)));
         if (expectedMd5 is not null)
-        {
-            string md5 = Convert.ToHexStringLower(MD5.HashData(bytes));
-            if (md5 != expectedMd5)
-                throw Invalid(path, $"fails its checksum: MD5 of the decompressed bytes is {md5}, expected {expectedMd5}. The file is corrupt or not the original; copy it again");
-        }
+            idx.EnsureMd5(path, expectedMd5);
+        return idx;
+    }
 
-        return new IdxFile(dimensions, bytes[headerLength..]);
+    /// <summary>Fails with a message naming <paramref name="path"/> unless the decompressed bytes have this MD5.</summary>
+    public void EnsureMd5(string path, string expectedMd5)
+    {
+        if (Md5 != expectedMd5)
+            throw Invalid(path, $"fails its checksum: MD5 of the decompressed bytes is {Md5}, expected {expectedMd5}. The file is corrupt or not the original; copy it again");
     }
 
     private static byte[] ReadDecompressed(string path)

@@ -35,9 +35,22 @@ public sealed class MnistData : IDisposable
 
         MnistFile imagesFile = split == MnistSplit.Train ? MnistFile.TrainImages : MnistFile.TestImages;
         MnistFile labelsFile = split == MnistSplit.Train ? MnistFile.TrainLabels : MnistFile.TestLabels;
-        IdxFile images = IdxFile.Read(imagesFile.Locate(dataDir), IdxFile.ImagesMagic, imagesFile.Md5);
-        IdxFile labels = IdxFile.Read(labelsFile.Locate(dataDir), IdxFile.LabelsMagic, labelsFile.Md5);
-        return FromIdx(images, labels, maxSamples);
+        string imagesPath = imagesFile.Locate(dataDir), labelsPath = labelsFile.Locate(dataDir);
+        IdxFile images = IdxFile.Read(imagesPath, IdxFile.ImagesMagic);
+        IdxFile labels = IdxFile.Read(labelsPath, IdxFile.LabelsMagic);
+        MnistData data = FromIdx(images, labels, maxSamples);
+        try
+        {
+            // After the shape checks, so a shape problem gets its own message rather than a checksum failure.
+            images.EnsureMd5(imagesPath, imagesFile.Md5);
+            labels.EnsureMd5(labelsPath, labelsFile.Md5);
+            return data;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Builds tensors from an images file [N,28,28] and a labels file [N] whose counts agree.</summary>

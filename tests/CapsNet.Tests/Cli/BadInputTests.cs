@@ -1,0 +1,222 @@
+using System.IO.Compression;
+using CapsNet.Model;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Cli;
+
+/// <summary>
+/// Each mistake a user can make gives one line on stderr naming the problem, a non-zero exit code, no stack
+/// trace, and no output folder or file.
+/// </summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string SaveDir => _dir.File("out");
+
+    private void AssertRejected(int expectedExitCode, string expectedMessage, params string[] args)
+    {
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run([.. args, "--save_dir", SaveDir]);
+
+        string[] errorLines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(exitCode == expectedExitCode, $"exit code {exitCode}\n{stdout}\n{stderr}");
+        Assert.StartsWith("error: ", errorLines[0]);
+        Assert.Contains(expectedMessage, errorLines[0]);
+        Assert.True(errorLines.Length <= 2, stderr);  // the message, and for usage errors a pointer to -h
+        Assert.DoesNotContain("   at ", stdout + stderr);
+        Assert.False(Directory.Exists(SaveDir), "the output folder was created");
+    }
+
+    // A data folder holding the real test files, with one of them replaced by <paramref name="bytes"/>.
+    private string DataWith(string name, byte[] bytes)
+    {
+        string dir = _dir.File("data");
+        Directory.CreateDirectory(dir);
+        foreach (string file in new[] { "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+            File.Copy(Path.Combine(RepoPaths.MnistDir, file), Path.Combine(dir, file));
+        File.Delete(Path.Combine(dir, name + ".gz"));
+        File.WriteAllBytes(Path.Combine(dir, name), bytes);
+        return dir;
+    }
+
+    private static byte[] TestLabels()
+    {
+        using var gzip = new GZipStream(File.OpenRead(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz")), CompressionMode.Decompress);
+        using var bytes = new MemoryStream();
+        gzip.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private string WeightsFile(Action<Dictionary<string, Tensor>> edit)
+    {
+        using var model = new CapsuleNetwork(CapsNetConfig.Mnist, new Generator(1));
+        var state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        edit(state);
+        string path = _dir.File("weights.pt");
+        PyTorchPickler.PickleStateDict(path, state);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("--no_such_flag", "Unrecognized command or argument '--no_such_flag'")]
+    [InlineData("--epochs abc", "Cannot parse argument 'abc' for option '--epochs'")]
+    [InlineData("--epochs 0", "--epochs must be at least 1, got 0.")]
+    [InlineData("--lr -1", "--lr must be greater than 0, got -1.")]
+    [InlineData("--device tpu", "Argument 'tpu' not recognized. Must be one of: 'auto' 'cpu' 'cuda'")]
+    [InlineData("-t -w /nonexistent.pt", "Weights file '/nonexistent.pt' not found (--weights).")]
+    public void FlagMistakesAreUsageErrors(string args, string message)
+    {
+        AssertRejected(2, message, args.Split(' '));
+    }
+
+    [Fact]
+    public void CudaWithoutAGpuIsNamed()
+    {
+        AssertRejected(1, "--device cuda was given but no CUDA device is available", "-t", "--device", "cuda");
+    }
+
+    [Fact]
+    public void MissingDataFolderIsNamed()
+    {
+        AssertRejected(1, "Data folder '/nonexistent/mnist' not found", "-t", "--data_dir", "/nonexistent/mnist");
+    }
+
+    [Fact]
+    public void MissingDataFileIsNamed()
+    {
+        string dir = _dir.File("data");
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+
+        AssertRejected(1, $"MNIST file '{dir}/t10k-images-idx3-ubyte.gz' not found", "-t", "--data_dir", dir);
+    }
+
+    [Fact]
+    public void WrongMagicNumberIsNamed()
+    {
+        string dir = DataWith("t10k-images-idx3-ubyte", TestLabels());
+
+        AssertRejected(1, "t10k-images-idx3-ubyte' has magic number 0x00000801, expected 0x00000803", "-t", "--data_dir", dir);
+    }
+
+    [Fact]
+    public void TruncatedFileIsNamed()
+    {
+        string dir = DataWith("t10k-labels-idx1-ubyte", TestLabels()[..5000]);
+
+        AssertRejected(1, "t10k-labels-idx1-ubyte' is truncated: 5,000 bytes, its header (10000) needs 10,008", "-t", "--data_dir", dir);
+    }
+
+    [Fact]
+    public void ImageAndLabelCountMismatchIsNamed()
+    {
+        byte[] labels = TestLabels()[..9008];
+        labels[6] = 0x23;  // header count 10000 (0x2710) becomes 9000 (0x2328)
+        labels[7] = 0x28;
+
+        AssertRejected(1, "MNIST has 10000 images but 9000 labels.", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
+    }
+
+    [Fact]
+    public void ChecksumMismatchIsNamedWithAHint()
+    {
+        byte[] labels = TestLabels();
+        labels[100] = (byte)((labels[100] + 1) % 10);
+
+        AssertRejected(1, "fails its checksum: MD5 of the decompressed bytes is", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
+        Assert.Contains("copy it again", CapsNetProcess.Run("-t", "--data_dir", _dir.File("data"), "--save_dir", SaveDir).Stderr);
+    }
+
+    [Fact]
+    public void PlainBytesInAGzNameAreNamed()
+    {
+        string dir = DataWith("t10k-labels-idx1-ubyte", []);
+        File.Move(Path.Combine(dir, "t10k-labels-idx1-ubyte"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+        File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"), TestLabels());
+
+        AssertRejected(1, "t10k-labels-idx1-ubyte.gz' is not gzip data although its name ends in .gz", "-t", "--data_dir", dir);
+    }
+
+    [Fact]
+    public void EmptyWeightsFileIsNamed()
+    {
+        string path = _dir.File("empty.pt");
+        File.WriteAllBytes(path, []);
+
+        AssertRejected(1, $"Weights file '{path}' is empty.", "-t", "-w", path);
+    }
+
+    [Fact]
+    public void RandomBytesAndPngAreNotWeights()
+    {
+        string random = _dir.File("random.pt");
+        File.WriteAllBytes(random, Enumerable.Range(0, 5000).Select(i => (byte)(i * 7919 % 256)).ToArray());
+        string png = _dir.File("log.png");
+        File.WriteAllBytes(png, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+
+        AssertRejected(1, $"Weights file '{random}' is not a PyTorch state dict", "-t", "-w", random);
+        AssertRejected(1, $"Weights file '{png}' is not a PyTorch state dict", "-t", "-w", png);
+    }
+
+    [Fact]
+    public void MisfittingStateDictNamesEachTensor()
+    {
+        string path = WeightsFile(state =>
+        {
+            state.Remove("decoder.4.bias");
+            state["extra.weight"] = zeros(2);
+            state["conv1.bias"] = zeros(3);
+        });
+
+        AssertRejected(1, $"Weights file '{path}' does not fit this model: conv1.bias has shape [3] but the model needs [256]; missing decoder.4.bias; unexpected extra.weight.", "-t", "-w", path);
+    }
+
+    [Fact]
+    public void WeightsForAnotherClassCountAreNamed()
+    {
+        string path = _dir.File("five.pt");
+        using (var five = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new Generator(1)))
+            CapsNet.Model.WeightsFile.Save(five, path);
+
+        AssertRejected(1, "(weights for 5 classes, the model has 10)", "-t", "-w", path);
+    }
+
+    [Fact]
+    public void SaveDirThatIsAFileIsNamed()
+    {
+        string file = _dir.File("taken");
+        File.WriteAllText(file, "x");
+
+        var (exitCode, _, stderr) = CapsNetProcess.Run("-t", "--test_samples", "100", "--save_dir", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: --save_dir '{file}' is a file, not a folder.", stderr.Trim());
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void UnwritableSaveDirIsNamed()
+    {
+        var (exitCode, _, stderr) = CapsNetProcess.Run("-t", "--test_samples", "100", "--save_dir", "/proc/capsnet-result");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: --save_dir '/proc/capsnet-result' is not writable:", stderr.Trim());
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void NanLossStopsTrainingNamingEpochAndBatchAndWritesNoEpochFiles()
+    {
+        string path = WeightsFile(state => state["decoder.4.bias"].fill_(double.NaN));
+
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
+
+        Assert.True(exitCode == 1, stdout + stderr);
+        Assert.StartsWith("error: Training diverged: the loss is NaN at epoch 1, batch 1.", stderr.Trim());
+        Assert.Empty(Directory.GetFiles(SaveDir));
+    }
+}
