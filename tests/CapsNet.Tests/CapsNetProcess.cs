@@ -61,11 +61,11 @@ internal sealed class CapsNetProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits until standard output contains <paramref name="text"/>.</summary>
+    /// <summary>Waits until standard output or standard error contains <paramref name="text"/>.</summary>
     public void WaitForOutput(string text, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        while (!Stdout.Contains(text, StringComparison.Ordinal) && !Stderr.Contains(text, StringComparison.Ordinal))
         {
             if (_process.HasExited || clock.Elapsed > timeout)
                 throw new TimeoutException($"capsnet never printed '{text}'. Output:\n{Stdout}\n{Stderr}");

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CapsNet.Native;
 
 namespace CapsNet.Cli;
 
@@ -28,7 +29,7 @@ public sealed class Interruption : IDisposable
         if (_source.IsCancellationRequested)
         {
             Console.Error.WriteLine("Stopped at once; the last finished epoch's checkpoint is kept.");
-            Environment.Exit(ExitCode);
+            ImmediateExit.Now(ExitCode);
         }
         Console.Error.WriteLine($"{context.Signal}: finishing this batch, then saving. Press Ctrl-C again to quit now.");
         _source.Cancel();

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using CapsNet.Training;
+
+namespace CapsNet.Tests.Training;
+
+public sealed class InterruptionTests : IDisposable
+{
+    private const int Sigint = 2, Sigterm = 15;
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string[] Args(string saveDir, int epochs, params string[] more) =>
+        ["--epochs", epochs.ToString(), "--train_samples", "500", "--test_samples", "100", "--seed", "11", "--save_dir", saveDir, .. more];
+
+    private static int NextEpoch(string saveDir) =>
+        JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(Path.Combine(saveDir, Checkpoint.FileName)))!.NextEpoch;
+
+    private static string[] LogRows(string saveDir) => File.ReadAllLines(Path.Combine(saveDir, "log.csv"))[1..];
+
+    [Theory]
+    [InlineData(Sigint)]
+    [InlineData(Sigterm)]
+    public void SignalDuringTrainingKeepsFinishedEpochsAndResumeCompletesTheRun(int signal)
+    {
+        string saveDir = _dir.File("run");
+        using (var training = CapsNetProcess.Start(Args(saveDir, 3)))
+        {
+            training.WaitForOutput("Epoch 2/3 1/5 ", TimeSpan.FromMinutes(5));
+            training.Signal(signal);
+
+            Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(2)));
+            Assert.Contains("Resume with:", training.Stderr);
+            Assert.Contains("--resume", training.Stderr);
+            Assert.DoesNotContain("Trained model saved", training.Stdout);
+        }
+        int finished = NextEpoch(saveDir);
+        Assert.InRange(finished, 1, 2);
+        Assert.Equal(finished, LogRows(saveDir).Length);
+
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 3, "--resume"));
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains($"Resuming at epoch {finished + 1}/3", stdout);
+        Assert.Equal(["0", "1", "2"], LogRows(saveDir).Select(row => row.Split(',')[0]));
+        Assert.True(File.Exists(Path.Combine(saveDir, "trained_model.pt")));
+    }
+
+    [Fact]
+    public void ASecondSigintQuitsAtOnce()
+    {
+        using var training = CapsNetProcess.Start(Args(_dir.File("run"), 3));
+        training.WaitForOutput("Epoch 1/3 1/5 ", TimeSpan.FromMinutes(5));
+
+        training.Signal(Sigint);
+        training.WaitForOutput("finishing this batch", TimeSpan.FromMinutes(1));
+        training.Signal(Sigint);
+
+        Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(1)));
+        Assert.Contains("Stopped at once", training.Stderr);
+    }
+
+    [Fact]
+    public void AResumedRunRepeatsTheUninterruptedRunsNextEpoch()
+    {
+        string straight = _dir.File("straight"), resumed = _dir.File("resumed");
+
+        var uninterrupted = CapsNetProcess.Run(Args(straight, 2));
+        var firstHalf = CapsNetProcess.Run(Args(resumed, 1));
+        var secondHalf = CapsNetProcess.Run(Args(resumed, 2, "--resume"));
+
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
+        Assert.True(firstHalf.ExitCode == 0, firstHalf.Stderr);
+        Assert.True(secondHalf.ExitCode == 0, secondHalf.Stderr);
+        Assert.Equal(LogRows(straight), LogRows(resumed));
+    }
+
+    [Fact]
+    public void ResumeWithoutACheckpointIsNamed()
+    {
+        string saveDir = _dir.File("empty");
+
+        var (exitCode, _, stderr) = CapsNetProcess.Run(Args(saveDir, 2, "--resume"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Cannot resume: no checkpoint.json in '{saveDir}'. Train without --resume first.", stderr.Trim());
+    }
+}
