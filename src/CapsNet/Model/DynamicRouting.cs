@@ -1,31 +1,110 @@
 using static TorchSharp.torch;
+using static TorchSharp.torch.autograd;
 
 namespace CapsNet.Model;
 
-/// <summary>Routing by agreement (Sabour et al. 2017, procedure 1), as the reference implements it.</summary>
-public static class DynamicRouting
+/// <summary>
+/// Routing by agreement (Sabour et al. 2017, procedure 1), as the reference implements it: coupling logits
+/// start at zero on every call and gradients flow through every iteration.
+/// </summary>
+/// <remarks>
+/// Autograd would write one u_hat-sized gradient per use of u_hat (2R-1 of them, 74 MB each at batch 100)
+/// and add them up. The hand-written backward pass instead gathers every term into one batched product, so
+/// the gradient of u_hat is written once; everything else it keeps is per capsule, not per prediction.
+/// </remarks>
+public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 {
-    /// <summary>
-    /// Routes predictions <paramref name="uHat"/> [B,J,I,D] of I input capsules for J parents and returns the
-    /// parent capsules v [B,J,D]. Coupling logits start at zero on every call; gradients flow through every
-    /// iteration. Works on (B*J) matrix products so nothing larger than uHat is ever built.
-    /// </summary>
+    public override string Name => nameof(DynamicRouting);
+
+    /// <summary>Routes predictions <paramref name="uHat"/> [B,J,I,D] of I input capsules for J parents: v [B,J,D].</summary>
     public static Tensor Route(Tensor uHat, int iterations)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        using var scope = NewDisposeScope();
+        return apply(uHat, iterations);
+    }
+
+    public override Tensor forward(AutogradContext ctx, params object[] vars)
+    {
+        Tensor uHat = (Tensor)vars[0];
+        int iterations = (int)vars[1];
         long batch = uHat.shape[0], parents = uHat.shape[1], inputs = uHat.shape[2], dim = uHat.shape[3];
-        Tensor predictions = uHat.reshape(batch * parents, inputs, dim);  // [B*J,I,D], a view for DigitCapsules' layout
+        long pairs = batch * parents;
+
+        using var noGrad = no_grad();
+        Tensor predictions = uHat.reshape(pairs, inputs, dim).contiguous();  // one [I,D] matrix per (b, j)
         Tensor logits = zeros([batch, parents, inputs], uHat.dtype, uHat.device);
-        Tensor v = null!;
+        var couplings = new List<Tensor>();
+        var totals = new List<Tensor>();
+        var outputs = new List<Tensor>();
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             Tensor coupling = logits.softmax(1);  // over the J parents
-            Tensor s = coupling.reshape(batch * parents, 1, inputs).bmm(predictions);  // [B*J,1,D]
-            v = Capsules.Squash(s);
+            Tensor s = coupling.reshape(pairs, 1, inputs).bmm(predictions);  // [B*J,1,D]
+            Tensor v = Capsules.Squash(s);
+            couplings.Add(coupling);
+            totals.Add(s);
+            outputs.Add(v);
             if (iteration < iterations - 1)
-                logits = logits + predictions.bmm(v.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
+                logits = logits + v.bmm(predictions.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
         }
-        return v.view(batch, parents, dim).MoveToOuterDisposeScope();
+        ctx.save_data("iterations", iterations);
+        ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs]);
+        return outputs[^1].view(batch, parents, dim);
+    }
+
+    public override List<Tensor> backward(AutogradContext ctx, Tensor gradOutput)
+    {
+        int iterations = (int)ctx.get_data("iterations");
+        List<Tensor> saved = ctx.get_saved_variables();
+        Tensor predictions = saved[0];
+        List<Tensor> couplings = saved.GetRange(1, iterations);
+        List<Tensor> totals = saved.GetRange(1 + iterations, iterations);
+        List<Tensor> outputs = saved.GetRange(1 + 2 * iterations, iterations);
+        long pairs = predictions.shape[0], inputs = predictions.shape[1], dim = predictions.shape[2];
+        long parents = gradOutput.shape[1], batch = gradOutput.shape[0];
+
+        using var noGrad = no_grad();
+        // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered as [I,K] @ [K,D].
+        var left = new List<Tensor>();
+        var right = new List<Tensor>();
+        Tensor? gradLogits = null;  // d loss / d logits of the iteration after the current one
+        for (int t = iterations - 1; t >= 0; t--)
+        {
+            Tensor gradV;
+            if (gradLogits is null)
+            {
+                gradV = gradOutput.reshape(pairs, 1, dim);
+            }
+            else
+            {
+                Tensor gradAgreement = gradLogits.reshape(pairs, 1, inputs);
+                gradV = gradAgreement.bmm(predictions);
+                left.Add(gradAgreement.transpose(1, 2));
+                right.Add(outputs[t]);
+            }
+            Tensor gradS = SquashBackward(totals[t], gradV);  // [B*J,1,D]
+            left.Add(couplings[t].reshape(pairs, inputs, 1));
+            right.Add(gradS);
+
+            Tensor gradCoupling = gradS.bmm(predictions.transpose(1, 2)).view(batch, parents, inputs);
+            Tensor c = couplings[t];
+            Tensor gradFromSoftmax = c * (gradCoupling - (c * gradCoupling).sum(1, keepdim: true));
+            gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits + gradFromSoftmax;
+        }
+        Tensor gradPredictions = cat(left, 2).bmm(cat(right, 1));  // [B*J,I,D], written once
+        return [gradPredictions.view(batch, parents, inputs, dim), null!];
+    }
+
+    /// <summary>
+    /// Gradient of squash(s) = f(n) s, n = |s|^2, f = n / (1 + n) / sqrt(n + eps):
+    /// ds = f dv + 2 f'(n) (dv . s) s, with f'(n) = (1/(1 + n) - n / (2 (n + eps))) / ((1 + n) sqrt(n + eps)).
+    /// </summary>
+    private static Tensor SquashBackward(Tensor s, Tensor gradV)
+    {
+        Tensor n = s.square().sum(-1, keepdim: true);
+        Tensor root = (n + Capsules.Epsilon).sqrt();
+        Tensor f = n / (n + 1) / root;
+        Tensor fPrime = (1 / (n + 1) - n / (2 * (n + Capsules.Epsilon))) / ((n + 1) * root);
+        return f * gradV + 2 * fPrime * (gradV * s).sum(-1, keepdim: true) * s;
     }
 }

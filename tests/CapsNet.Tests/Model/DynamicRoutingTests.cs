@@ -112,6 +112,41 @@ public sealed class DynamicRoutingTests
         Assert.Equal(numeric, analytic, 7);
     }
 
+    // The same procedure with plain broadcast operations, differentiated by autograd.
+    private static Tensor RouteWithAutograd(Tensor uHat, int iterations)
+    {
+        Tensor logits = zeros([B, J, I], ScalarType.Float64);
+        Tensor v = null!;
+        for (int it = 0; it < iterations; it++)
+        {
+            Tensor c = logits.softmax(1);
+            Tensor s = (c.unsqueeze(-1) * uHat).sum(2);
+            Tensor n2 = s.square().sum(-1, keepdim: true);
+            v = n2 / (1 + n2) / (n2 + 1e-7).sqrt() * s;
+            if (it < iterations - 1)
+                logits = logits + (v.unsqueeze(2) * uHat).sum(-1);
+        }
+        return v;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void HandWrittenGradientMatchesAutograd(int iterations)
+    {
+        using var weights = RandomPredictions(seed: 20)[.., .., 0, ..];
+        using var fast = RandomPredictions(seed: 21).requires_grad_();
+        using var reference = RandomPredictions(seed: 21).requires_grad_();
+
+        (DynamicRouting.Route(fast, iterations) * weights).sum().backward();
+        (RouteWithAutograd(reference, iterations) * weights).sum().backward();
+
+        Assert.True(fast.grad!.allclose(reference.grad!, rtol: 1e-9, atol: 1e-12));
+        Assert.True(fast.grad!.abs().max().item<double>() > 1e-3);
+    }
+
     [Fact]
     public void RejectsZeroIterations()
     {

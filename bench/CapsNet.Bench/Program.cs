@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using CapsNet.Bench;
+using CapsNet.Model;
+using CapsNet.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Times, in one process and on random data of MNIST shape: the full training step, the two convolutions
+// alone (the floor no implementation can go below) and test-mode inference.
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+TorchRuntime.SetThreads(settings.Threads);
+int batch = settings.BatchSize;
+var generator = new Generator(1);
+using var x = rand([batch, 1, 28, 28], generator: generator);
+using var y = randint(10, [batch], ScalarType.Int64, generator: generator);
+using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator);
+using var adam = optim.Adam(model.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+Console.WriteLine($"batch {batch}, routings {settings.Routings}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
+
+var rssAfterStep = new List<double>();
+double trainSeconds = Time("train step", () =>
+{
+    using var scope = NewDisposeScope();
+    var (lengths, reconstruction) = model.forward(x, y);
+    Tensor loss = CapsuleLoss.Total(CapsuleLoss.Margin(lengths, y), CapsuleLoss.Reconstruction(x, reconstruction), 0.392);
+    adam.zero_grad();
+    loss.backward();
+    adam.step();
+}, afterStep: () => rssAfterStep.Add(ResidentMemory.CurrentMiB()));
+
+// The same convolutions with the same shapes: conv1 weight gradient, primary-caps weight and input gradients.
+using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * 0.01).requires_grad_();
+using var conv1Bias = zeros([256], requires_grad: true);
+using var primaryWeight = (randn([256, 256, 9, 9], generator: generator) * 0.01).requires_grad_();
+using var primaryBias = zeros([256], requires_grad: true);
+using var primaryGrad = randn([batch, 256, 6, 6], generator: generator);
+double floorSeconds = Time("conv floor", () =>
+{
+    using var scope = NewDisposeScope();
+    Tensor features = nn.functional.relu(nn.functional.conv2d(x, conv1Weight, conv1Bias));
+    Tensor primary = nn.functional.conv2d(features, primaryWeight, primaryBias, strides: [2, 2]);
+    primary.backward([primaryGrad]);
+    foreach (Tensor p in new[] { conv1Weight, conv1Bias, primaryWeight, primaryBias })
+        p.grad!.zero_();
+});
+
+double testSeconds = Time("test forward", () =>
+{
+    using var scope = NewDisposeScope();
+    using var noGrad = no_grad();
+    model.eval();
+    model.forward(x, null);
+});
+
+int third = Math.Max(1, rssAfterStep.Count / 3);
+double growth = (rssAfterStep[^1] - rssAfterStep[third - 1]) / rssAfterStep[third - 1] * 100;
+double trainRate = batch / trainSeconds, floorRate = batch / floorSeconds;
+Console.WriteLine($"train img/s: {F(trainRate)}");
+Console.WriteLine($"test img/s: {F(batch / testSeconds)}");
+Console.WriteLine($"conv floor img/s: {F(floorRate)}");
+Console.WriteLine($"floor ratio: {F(trainRate / floorRate, 3)}");
+Console.WriteLine($"peak rss MiB: {F(ResidentMemory.PeakMiB())}");
+Console.WriteLine($"rss growth %: {F(growth, 2)}");
+return 0;
+
+// Median seconds per step over the timed steps, after the warm-up steps.
+double Time(string name, Action step, Action? afterStep = null)
+{
+    for (int i = 0; i < settings.Warmup; i++)
+        step();
+    var seconds = new List<double>();
+    for (int i = 0; i < settings.Steps; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        step();
+        seconds.Add(clock.Elapsed.TotalSeconds);
+        afterStep?.Invoke();
+    }
+    seconds.Sort();
+    double median = seconds[seconds.Count / 2];
+    Console.WriteLine($"{name}: median {median * 1000:F1} ms, min {seconds[0] * 1000:F1} ms, max {seconds[^1] * 1000:F1} ms");
+    return median;
+}
+
+static string F(double value, int decimals = 1) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
