@@ -24,9 +24,10 @@ int batch = settings.BatchSize;
 var generator = new Generator(1);
 using var x = rand([batch, 1, 28, 28], generator: generator);
 using var y = randint(10, [batch], ScalarType.Int64, generator: generator);
-using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator);
+using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator) { Precision = settings.Precision };
+ScalarType compute = settings.Precision.ComputeType();
 using var adam = optim.Adam(model.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
-Console.WriteLine($"batch {batch}, routings {settings.Routings}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
+Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
 
 var rssAfterStep = new List<double>();
 double trainSeconds = Time("train step", () =>
@@ -48,9 +49,9 @@ using var primaryGrad = randn([batch, 256, 6, 6], generator: generator);
 double floorSeconds = Time("conv floor", () =>
 {
     using var scope = NewDisposeScope();
-    Tensor features = nn.functional.relu(nn.functional.conv2d(x, conv1Weight, conv1Bias));
-    Tensor primary = nn.functional.conv2d(features, primaryWeight, primaryBias, strides: [2, 2]);
-    primary.backward([primaryGrad]);
+    Tensor features = nn.functional.relu(nn.functional.conv2d(x.to_type(compute), conv1Weight.to_type(compute), conv1Bias.to_type(compute)));
+    Tensor primary = nn.functional.conv2d(features, primaryWeight.to_type(compute), primaryBias.to_type(compute), strides: [2, 2]);
+    primary.backward([primaryGrad.to_type(compute)]);
     foreach (Tensor p in new[] { conv1Weight, conv1Bias, primaryWeight, primaryBias })
         p.grad!.zero_();
 });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
 
@@ -25,6 +26,7 @@ public sealed class CapsNetCommand : RootCommand
     private readonly Option<string?> Weights = new("--weights", "-w") { Description = "Weights (.pt) to load before training (fine-tune) or testing" };
     private readonly Option<int> Seed = new("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the manipulated sample", DefaultValueFactory = _ => Defaults.Seed };
     private readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu or cuda", DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> Precision = new("--precision") { Description = "fp32, or bf16 for bfloat16 convolutions and matrix products (float32 weights, losses and routing softmax)", DefaultValueFactory = _ => "fp32" };
     private readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch; 0 = one per core", DefaultValueFactory = _ => Defaults.Threads };
     private readonly Option<string?> DataDir = new("--data_dir") { Description = "Folder with the four MNIST files (.gz or plain) [default: data/mnist]" };
     private readonly Option<int?> TrainSamples = new("--train_samples") { Description = "Use only the first N training images" };
@@ -46,6 +48,7 @@ public sealed class CapsNetCommand : RootCommand
         Check(TrainSamples, v => v is null or >= 1, "must be at least 1");
         Check(TestSamples, v => v is null or >= 1, "must be at least 1");
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        Precision.AcceptOnlyFromAmong("fp32", "bf16");
         Weights.Validators.Add(result =>
         {
             string? path = result.GetValueOrDefault<string?>();
@@ -54,7 +57,7 @@ public sealed class CapsNetCommand : RootCommand
         });
 
         foreach (Option option in new Option[] { Epochs, BatchSize, Lr, LrDecay, LamRecon, Routings, ShiftFraction, Debug, SaveDir,
-                     Testing, Digit, Weights, Seed, Device, Threads, DataDir, TrainSamples, TestSamples, Resume })
+                     Testing, Digit, Weights, Seed, Device, Precision, Threads, DataDir, TrainSamples, TestSamples, Resume })
             Options.Add(option);
         SetAction(parsed => RunCommand.Execute(Read(parsed), parsed.Tokens.Select(t => t.Value).ToArray()));
     }
@@ -75,6 +78,7 @@ public sealed class CapsNetCommand : RootCommand
         Weights = parsed.GetValue(Weights),
         Seed = parsed.GetValue(Seed),
         Device = Enum.Parse<DeviceChoice>(parsed.GetValue(Device)!, ignoreCase: true),
+        Precision = Enum.Parse<Precision>(parsed.GetValue(Precision)!, ignoreCase: true),
         Threads = parsed.GetValue(Threads),
         DataDir = parsed.GetValue(DataDir) ?? DataFolder.Default(),
         TrainSamples = parsed.GetValue(TrainSamples),

@@ -82,12 +82,15 @@ public static class RunCommand
     private static CapsuleNetwork BuildModel(RunSettings settings, Device device)
     {
         manual_seed(settings.Seed);
-        var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, new Generator((ulong)settings.Seed));
+        var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, new Generator((ulong)settings.Seed))
+        {
+            Precision = settings.Precision,
+        };
         try
         {
             model.to(device);
             Console.WriteLine(ModelSummary.Format(model));
-            Console.WriteLine($"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads.");
+            Console.WriteLine($"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Precision.ToString().ToLowerInvariant()}.");
 
             string? weights = settings.Weights;
             string trained = Path.Combine(settings.SaveDir, TrainingArtifacts.TrainedModelFile);

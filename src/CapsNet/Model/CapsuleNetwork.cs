@@ -13,7 +13,7 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     private readonly Conv2d _conv1;
     private readonly PrimaryCapsules _primaryCaps;
     private readonly DigitCapsules _digitCaps;
-    private readonly Sequential _decoder;
+    private readonly Decoder _decoder;
 
     /// <param name="generator">Source of the initial weights; the global generator when null.</param>
     public CapsuleNetwork(CapsNetConfig config, Generator? generator = null)
@@ -25,11 +25,7 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
         Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: CapsNetConfig.Conv1Channels * kernelArea, generator);
         _primaryCaps = new PrimaryCapsules(CapsNetConfig.Conv1Channels, generator);
         _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings, generator);
-        int masked = config.Classes * DigitCapsules.CapsuleDim;
-        _decoder = nn.Sequential(
-            DenseLayer(masked, 512, generator), nn.ReLU(),
-            DenseLayer(512, 1024, generator), nn.ReLU(),
-            DenseLayer(1024, config.PixelCount, generator), nn.Sigmoid());
+        _decoder = new Decoder(config.Classes * DigitCapsules.CapsuleDim, config.PixelCount, generator);
 
         register_module("conv1", _conv1);
         register_module("primary_caps", _primaryCaps);
@@ -41,13 +37,18 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
 
     public CapsNetConfig Config { get; }
 
-    /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16].</summary>
+    /// <summary>The dtype of convolutions and matrix products; float32 master weights either way.</summary>
+    public Precision Precision { get; set; } = Precision.Fp32;
+
+    /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16] (float32).</summary>
     public Tensor Encode(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor features = nn.functional.relu(_conv1.forward(x));  // [B,256,20,20]
-        Tensor primary = _primaryCaps.forward(features);  // [B,1152,8]
-        return _digitCaps.forward(primary).MoveToOuterDisposeScope();  // [B,10,16]
+        ScalarType compute = Precision.ComputeType();
+        Tensor features = nn.functional.relu(nn.functional.conv2d(
+            x.to_type(compute), _conv1.weight!.to_type(compute), _conv1.bias!.to_type(compute)));  // [B,256,20,20]
+        Tensor primary = _primaryCaps.forward(features);  // [B,1152,8], float32
+        return _digitCaps.forward(primary.to_type(compute)).MoveToOuterDisposeScope();  // [B,10,16], float32
     }
 
     /// <summary>
@@ -58,7 +59,7 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     {
         using var scope = NewDisposeScope();
         Tensor masked = (capsules * mask.unsqueeze(-1).to_type(capsules.dtype)).flatten(1);  // [B,160]
-        Tensor pixels = _decoder.forward(masked);  // [B,784]
+        Tensor pixels = _decoder.forward(masked.to_type(Precision.ComputeType())).to_type(capsules.dtype);  // [B,784]
         return pixels.view(-1, Config.InputChannels, Config.InputSide, Config.InputSide).MoveToOuterDisposeScope();
     }
 
@@ -74,14 +75,5 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
         Tensor mask = nn.functional.one_hot(labels ?? lengths.argmax(1), Config.Classes);
         Tensor reconstruction = Decode(capsules, mask);
         return (lengths.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
-    }
-
-    private static Linear DenseLayer(int inputs, int outputs, Generator? generator)
-    {
-        Linear layer = nn.Linear(inputs, outputs);
-        Glorot.Uniform(layer.weight!, fanIn: inputs, fanOut: outputs, generator);
-        using (no_grad())
-            nn.init.zeros_(layer.bias!);
-        return layer;
     }
 }

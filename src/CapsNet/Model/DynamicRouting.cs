@@ -11,6 +11,8 @@ namespace CapsNet.Model;
 /// Autograd would write one u_hat-sized gradient per use of u_hat (2R-1 of them, 74 MB each at batch 100)
 /// and add them up. The hand-written backward pass instead gathers every term into one batched product, so
 /// the gradient of u_hat is written once; everything else it keeps is per capsule, not per prediction.
+/// With bfloat16 predictions only the products with u_hat run in bfloat16: logits, softmax, squash and v
+/// stay in float32.
 /// </remarks>
 public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 {
@@ -32,20 +34,20 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 
         using var noGrad = no_grad();
         Tensor predictions = uHat.reshape(pairs, inputs, dim).contiguous();  // one [I,D] matrix per (b, j)
-        Tensor logits = zeros([batch, parents, inputs], uHat.dtype, uHat.device);
+        Tensor logits = zeros([batch, parents, inputs], predictions.Widened().dtype, uHat.device);
         var couplings = new List<Tensor>();
         var totals = new List<Tensor>();
         var outputs = new List<Tensor>();
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             Tensor coupling = logits.softmax(1);  // over the J parents
-            Tensor s = coupling.reshape(pairs, 1, inputs).bmm(predictions);  // [B*J,1,D]
+            Tensor s = Product(coupling.reshape(pairs, 1, inputs), predictions);  // [B*J,1,D]
             Tensor v = Capsules.Squash(s);
             couplings.Add(coupling);
             totals.Add(s);
             outputs.Add(v);
             if (iteration < iterations - 1)
-                logits = logits + v.bmm(predictions.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
+                logits = logits + Product(v, predictions.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
         }
         ctx.save_data("iterations", iterations);
         ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs]);
@@ -78,7 +80,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             else
             {
                 Tensor gradAgreement = gradLogits.reshape(pairs, 1, inputs);
-                gradV = gradAgreement.bmm(predictions);
+                gradV = Product(gradAgreement, predictions);
                 left.Add(gradAgreement.transpose(1, 2));
                 right.Add(outputs[t]);
             }
@@ -86,14 +88,19 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             left.Add(couplings[t].reshape(pairs, inputs, 1));
             right.Add(gradS);
 
-            Tensor gradCoupling = gradS.bmm(predictions.transpose(1, 2)).view(batch, parents, inputs);
+            Tensor gradCoupling = Product(gradS, predictions.transpose(1, 2)).view(batch, parents, inputs);
             Tensor c = couplings[t];
             Tensor gradFromSoftmax = c * (gradCoupling - (c * gradCoupling).sum(1, keepdim: true));
             gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits + gradFromSoftmax;
         }
-        Tensor gradPredictions = cat(left, 2).bmm(cat(right, 1));  // [B*J,I,D], written once
+        ScalarType low = predictions.dtype;
+        Tensor gradPredictions = cat(left, 2).to_type(low).bmm(cat(right, 1).to_type(low));  // [B*J,I,D], written once
         return [gradPredictions.view(batch, parents, inputs, dim), null!];
     }
+
+    /// <summary>A batched product with u_hat, in u_hat's dtype; the result widened back for the exact parts.</summary>
+    private static Tensor Product(Tensor a, Tensor b) =>
+        a.dtype == b.dtype ? a.bmm(b) : a.to_type(b.dtype).bmm(b).Widened();
 
     /// <summary>
     /// Gradient of squash(s) = f(n) s, n = |s|^2, f = n / (1 + n) / sqrt(n + eps):

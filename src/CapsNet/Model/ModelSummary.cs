@@ -21,7 +21,7 @@ public static class ModelSummary
             ($"digit_caps (Routing x{c.Routings})", Shape(c.Classes, DigitCapsules.CapsuleDim), Count(model, "digit_caps.")),
             ("capsnet (Length)", Shape(c.Classes), 0),
             ("mask (Mask)", Shape(masked), 0),
-            ("decoder (Sequential)", Shape(c.InputChannels, c.InputSide, c.InputSide), Count(model, "decoder.")),
+            ("decoder (Dense x3)", Shape(c.InputChannels, c.InputSide, c.InputSide), Count(model, "decoder.")),
         };
 
         const int layerWidth = 34, shapeWidth = 22;

@@ -36,8 +36,9 @@ public sealed class PrimaryCapsules : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor conv = nn.functional.conv2d(x, _weight, _bias, strides: [Stride, Stride]);  // [B,256,6,6]
-        return Capsules.Squash(Group(conv)).MoveToOuterDisposeScope();  // [B,1152,8]
+        // Convolves in the input's dtype; squashes in float32.
+        Tensor conv = nn.functional.conv2d(x, _weight.to_type(x.dtype), _bias.to_type(x.dtype), strides: [Stride, Stride]);  // [B,256,6,6]
+        return Capsules.Squash(Group(conv).Widened()).MoveToOuterDisposeScope();  // [B,1152,8]
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CapsNet.Model;
 using CapsNet.Native;
 
 namespace CapsNet.Training;
@@ -19,6 +20,7 @@ public sealed record RunSettings
     public string? Weights { get; init; }
     public int Seed { get; init; } = 42;
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
+    public Precision Precision { get; init; } = Precision.Fp32;
     public int Threads { get; init; }
     public string DataDir { get; init; } = "data/mnist";
     public int? TrainSamples { get; init; }

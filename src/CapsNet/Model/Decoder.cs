@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CapsNet.Model;
+
+/// <summary>
+/// Three dense layers, 160 -> 512 (ReLU) -> 1024 (ReLU) -> pixels (sigmoid), computed in the dtype of the
+/// input. Parameters are named 0, 2 and 4, the indices a PyTorch nn.Sequential with activations would give.
+/// </summary>
+public sealed class Decoder : nn.Module<Tensor, Tensor>
+{
+    public const int Hidden1 = 512;
+    public const int Hidden2 = 1024;
+
+    private readonly Linear _hidden1;
+    private readonly Linear _hidden2;
+    private readonly Linear _output;
+
+    public Decoder(int inputs, int pixels, Generator? generator)
+        : base("decoder")
+    {
+        _hidden1 = DenseLayer(inputs, Hidden1, generator);
+        _hidden2 = DenseLayer(Hidden1, Hidden2, generator);
+        _output = DenseLayer(Hidden2, pixels, generator);
+        register_module("0", _hidden1);
+        register_module("2", _hidden2);
+        register_module("4", _output);
+    }
+
+    public override Tensor forward(Tensor masked)
+    {
+        using var scope = NewDisposeScope();
+        Tensor hidden = nn.functional.relu(Dense(_hidden1, masked));  // [B,512]
+        hidden = nn.functional.relu(Dense(_hidden2, hidden));  // [B,1024]
+        return nn.functional.sigmoid(Dense(_output, hidden)).MoveToOuterDisposeScope();  // [B,784]
+    }
+
+    private static Tensor Dense(Linear layer, Tensor x) =>
+        nn.functional.linear(x, layer.weight!.to_type(x.dtype), layer.bias!.to_type(x.dtype));
+
+    private static Linear DenseLayer(int inputs, int outputs, Generator? generator)
+    {
+        Linear layer = nn.Linear(inputs, outputs);
+        Glorot.Uniform(layer.weight!, fanIn: inputs, fanOut: outputs, generator);
+        using (no_grad())
+            layer.bias!.zero_();
+        return layer;
+    }
+}
