@@ -28,6 +28,12 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
         register_module("4", _output);
     }
 
+    // TorchSharp would also register each field under its own name (decoder._hidden1.weight, ...) when this
+    // module becomes a child; the explicit "0", "2", "4" above are the only names wanted.
+    protected override void RegisterComponents()
+    {
+    }
+
     public override Tensor forward(Tensor masked)
     {
         using var scope = NewDisposeScope();

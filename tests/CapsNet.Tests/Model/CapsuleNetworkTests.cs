@@ -6,6 +6,12 @@ namespace CapsNet.Tests.Model;
 
 public sealed class CapsuleNetworkTests
 {
+    public static readonly string[] DocumentedNames =
+    [
+        "conv1.weight", "conv1.bias", "primary_caps.weight", "primary_caps.bias", "digit_caps.weight",
+        "decoder.0.weight", "decoder.0.bias", "decoder.2.weight", "decoder.2.bias", "decoder.4.weight", "decoder.4.bias",
+    ];
+
     private static CapsuleNetwork Build(int seed = 1)
     {
         return new CapsuleNetwork(CapsNetConfig.Mnist, new Generator((ulong)seed));
@@ -19,10 +25,8 @@ public sealed class CapsuleNetworkTests
         var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
 
         Assert.Equal(8_215_568, model.parameters().Sum(p => p.numel()));
-        Assert.Equal(
-            ["conv1.weight", "conv1.bias", "primary_caps.weight", "primary_caps.bias", "digit_caps.weight",
-             "decoder.0.weight", "decoder.0.bias", "decoder.2.weight", "decoder.2.bias", "decoder.4.weight", "decoder.4.bias"],
-            shapes.Keys);
+        Assert.Equal(DocumentedNames, shapes.Keys);
+        Assert.Equal(DocumentedNames, model.state_dict().Keys);
         Assert.Equal([10, 1152, 16, 8], shapes["digit_caps.weight"]);
         Assert.Equal([256, 256, 9, 9], shapes["primary_caps.weight"]);
         Assert.Equal([784, 1024], shapes["decoder.4.weight"]);
