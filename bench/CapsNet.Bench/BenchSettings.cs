@@ -10,8 +10,10 @@ public sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Thre
         var settings = new BenchSettings();
         for (int i = 0; i < args.Length; i += 2)
         {
-            if (args[i] == "--precision" && i + 1 < args.Length && Enum.TryParse(args[i + 1], ignoreCase: true, out Precision precision))
+            if (args[i] == "--precision")
             {
+                if (i + 1 >= args.Length || !Enum.TryParse(args[i + 1], ignoreCase: true, out Precision precision))
+                    throw new ArgumentException("'--precision' takes fp32 or bf16.");
                 settings = settings with { Precision = precision };
                 continue;
             }

@@ -21,7 +21,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             // .NET appends " : '<temporary path>'" to system errors; the user knows the file by its real name.
             string reason = e.Message.Split(" : '")[0].TrimEnd('.');
             string kept = File.Exists(fullPath) ? " The previous file is kept." : "";
@@ -29,8 +29,20 @@ public static class AtomicFile
         }
         catch
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             throw;
+        }
+    }
+
+    // Cleanup must not replace the error that brought us here (the folder may be gone, say).
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;

@@ -31,7 +31,7 @@ public sealed class Interruption : IDisposable
             Console.Error.WriteLine("Stopped at once; the last finished epoch's checkpoint is kept.");
             ImmediateExit.Now(ExitCode);
         }
-        Console.Error.WriteLine($"{context.Signal}: finishing this batch, then saving. Press Ctrl-C again to quit now.");
+        Console.Error.WriteLine($"{context.Signal}: stopping after the current batch; finished epochs are kept. Send it again to quit at once.");
         _source.Cancel();
     }
 

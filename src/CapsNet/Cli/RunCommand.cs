@@ -27,6 +27,8 @@ public static class RunCommand
             if (train is not null && settings.BatchSize > train.Count)
                 throw new UserInputException($"--batch_size {settings.BatchSize} is larger than the {train.Count} training images.");
 
+            if (train is null)
+                Tester.PickManipulated(test, settings.Digit, settings.Seed);  // fails before any file is written
             using CapsuleNetwork model = BuildModel(settings, device);
             OutputFolder.Prepare(settings.SaveDir);
             return train is null ? Test(settings, model, device, test) : Train(settings, args, model, device, train, test);
@@ -34,6 +36,12 @@ public static class RunCommand
         catch (Exception e) when (e is UserInputException or TrainingDivergedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the user's doing; still one line, with enough to report it.
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
             return Failure;
         }
     }
@@ -55,7 +63,7 @@ public static class RunCommand
 
         if (!trainer.Train(new BatchLoader(train), new BatchLoader(test), firstEpoch, artifacts, interruption.Token))
         {
-            string again = string.Join(" ", args.Where(a => a != "--resume").Append("--resume"));
+            string again = string.Join(" ", args.Where(a => a != "--resume").Append("--resume").Select(Quoted));
             Console.Error.WriteLine($"Interrupted. Finished epochs are saved in '{settings.SaveDir}'. Resume with:");
             Console.Error.WriteLine($"  dotnet run --project src/CapsNet -c Release -- {again}");
             return Interruption.ExitCode;
@@ -77,6 +85,8 @@ public static class RunCommand
         Console.WriteLine($"Manipulated result saved to '{manipulation}'");
         return 0;
     }
+
+    private static string Quoted(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
 
     /// <summary>Builds the seeded model on its device, prints its summary and loads the weights to start from.</summary>
     private static CapsuleNetwork BuildModel(RunSettings settings, Device device)

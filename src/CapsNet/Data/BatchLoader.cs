@@ -48,11 +48,17 @@ public sealed class BatchLoader
                 for (int b = 0; b < batches && !stop.IsCancellationRequested; b++)
                 {
                     int start = b * batchSize;
-                    queue.Add(Build(order.AsSpan(start, Math.Min(batchSize, Count - start)), random, shiftFraction), stop.Token);
+                    Batch batch = Build(order.AsSpan(start, Math.Min(batchSize, Count - start)), random, shiftFraction);
+                    try
+                    {
+                        queue.Add(batch, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        batch.Dispose();
+                        return;
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
             }
             finally
             {
@@ -64,12 +70,12 @@ public sealed class BatchLoader
         {
             foreach (Batch batch in queue.GetConsumingEnumerable())
                 yield return batch;
+            producer.GetAwaiter().GetResult();  // a failure while building batches surfaces here, not as a short epoch
         }
         finally
         {
             stop.Cancel();
-            producer.Wait();
-            foreach (Batch left in queue)
+            foreach (Batch left in queue.GetConsumingEnumerable())
                 left.Dispose();
         }
     }

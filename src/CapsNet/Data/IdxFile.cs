@@ -66,7 +66,15 @@ public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
         if (!File.Exists(path))
             throw new UserInputException($"Data file '{path}' not found.");
 
-        byte[] raw = File.ReadAllBytes(path);
+        byte[] raw;
+        try
+        {
+            raw = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"Data file '{path}' cannot be read: {e.Message}", e);
+        }
         bool isGzip = raw.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b;
         if (!isGzip)
         {

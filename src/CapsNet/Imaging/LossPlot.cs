@@ -35,7 +35,7 @@ public static class LossPlot
 
     private static byte[] Panel(string title, double[] epochs, params (string Label, IEnumerable<double> Values)[] series)
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         plot.Title(title);
         plot.XLabel("Epoch");
         foreach (var (label, values) in series)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -10,9 +11,13 @@ namespace CapsNet.Model;
 /// </summary>
 public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths, Tensor Reconstruction)>
 {
+    [ComponentName(Name = "conv1")]
     private readonly Conv2d _conv1;
+    [ComponentName(Name = "primary_caps")]
     private readonly PrimaryCapsules _primaryCaps;
+    [ComponentName(Name = "digit_caps")]
     private readonly DigitCapsules _digitCaps;
+    [ComponentName(Name = "decoder")]
     private readonly Decoder _decoder;
 
     /// <param name="generator">Source of the initial weights; the global generator when null.</param>
@@ -27,10 +32,7 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
         _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings, generator);
         _decoder = new Decoder(config.Classes * DigitCapsules.CapsuleDim, config.PixelCount, generator);
 
-        register_module("conv1", _conv1);
-        register_module("primary_caps", _primaryCaps);
-        register_module("digit_caps", _digitCaps);
-        register_module("decoder", _decoder);
+        RegisterComponents();
         using (no_grad())
             nn.init.zeros_(_conv1.bias!);
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -13,8 +14,11 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     public const int Hidden1 = 512;
     public const int Hidden2 = 1024;
 
+    [ComponentName(Name = "0")]
     private readonly Linear _hidden1;
+    [ComponentName(Name = "2")]
     private readonly Linear _hidden2;
+    [ComponentName(Name = "4")]
     private readonly Linear _output;
 
     public Decoder(int inputs, int pixels, Generator? generator)
@@ -23,15 +27,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
         _hidden1 = DenseLayer(inputs, Hidden1, generator);
         _hidden2 = DenseLayer(Hidden1, Hidden2, generator);
         _output = DenseLayer(Hidden2, pixels, generator);
-        register_module("0", _hidden1);
-        register_module("2", _hidden2);
-        register_module("4", _output);
-    }
-
-    // TorchSharp would also register each field under its own name (decoder._hidden1.weight, ...) when this
-    // module becomes a child; the explicit "0", "2", "4" above are the only names wanted.
-    protected override void RegisterComponents()
-    {
+        RegisterComponents();
     }
 
     public override Tensor forward(Tensor masked)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -12,6 +13,7 @@ public sealed class DigitCapsules : nn.Module<Tensor, Tensor>
 {
     public const int CapsuleDim = 16;
 
+    [ComponentName(Name = "weight")]
     private readonly Parameter _weight;
     private readonly int _routings;
 
@@ -24,7 +26,7 @@ public sealed class DigitCapsules : nn.Module<Tensor, Tensor>
         // Keras treats W as a kernel whose receptive field is classes*inputCapsules.
         long receptiveField = (long)classes * inputCapsules;
         Glorot.Uniform(_weight, fanIn: CapsuleDim * receptiveField, fanOut: inputDim * receptiveField, generator);
-        register_parameter("weight", _weight);
+        RegisterComponents();
     }
 
     /// <summary>Capsules u [B,I,8] -> v [B,J,16]: predictions in u's dtype, v in float32.</summary>

@@ -50,22 +50,23 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
                 logits = logits + Product(v, predictions.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
         }
         ctx.save_data("iterations", iterations);
-        ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs]);
+        ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs[..^1]]);
         return outputs[^1].view(batch, parents, dim);
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradOutput)
     {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         int iterations = (int)ctx.get_data("iterations");
         List<Tensor> saved = ctx.get_saved_variables();
         Tensor predictions = saved[0];
         List<Tensor> couplings = saved.GetRange(1, iterations);
         List<Tensor> totals = saved.GetRange(1 + iterations, iterations);
-        List<Tensor> outputs = saved.GetRange(1 + 2 * iterations, iterations);
+        List<Tensor> outputs = saved.GetRange(1 + 2 * iterations, iterations - 1);
         long pairs = predictions.shape[0], inputs = predictions.shape[1], dim = predictions.shape[2];
         long parents = gradOutput.shape[1], batch = gradOutput.shape[0];
 
-        using var noGrad = no_grad();
         // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered as [I,K] @ [K,D].
         var left = new List<Tensor>();
         var right = new List<Tensor>();
@@ -88,6 +89,8 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             left.Add(couplings[t].reshape(pairs, inputs, 1));
             right.Add(gradS);
 
+            if (t == 0)
+                break;  // the first logits are constant zeros: their gradient goes nowhere
             Tensor gradCoupling = Product(gradS, predictions.transpose(1, 2)).view(batch, parents, inputs);
             Tensor c = couplings[t];
             Tensor gradFromSoftmax = c * (gradCoupling - (c * gradCoupling).sum(1, keepdim: true));
@@ -95,7 +98,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         }
         ScalarType low = predictions.dtype;
         Tensor gradPredictions = cat(left, 2).to_type(low).bmm(cat(right, 1).to_type(low));  // [B*J,I,D], written once
-        return [gradPredictions.view(batch, parents, inputs, dim), null!];
+        return [gradPredictions.view(batch, parents, inputs, dim).MoveToOuterDisposeScope(), null!];
     }
 
     /// <summary>A batched product with u_hat, in u_hat's dtype; the result widened back for the exact parts.</summary>

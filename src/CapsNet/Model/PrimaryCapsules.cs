@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -15,7 +16,10 @@ public sealed class PrimaryCapsules : nn.Module<Tensor, Tensor>
     public const int Kernel = 9;
     public const int Stride = 2;
 
+    // Named as TorchSharp registers (and re-registers on a device move) them: the PyTorch state-dict names.
+    [ComponentName(Name = "weight")]
     private readonly Parameter _weight;
+    [ComponentName(Name = "bias")]
     private readonly Parameter _bias;
 
     public PrimaryCapsules(int inChannels, Generator? generator)
@@ -24,8 +28,7 @@ public sealed class PrimaryCapsules : nn.Module<Tensor, Tensor>
         _weight = new Parameter(empty(Channels, inChannels, Kernel, Kernel));
         _bias = new Parameter(zeros(Channels));
         Glorot.Uniform(_weight, fanIn: inChannels * Kernel * Kernel, fanOut: Channels * Kernel * Kernel, generator);
-        register_parameter("weight", _weight);
-        register_parameter("bias", _bias);
+        RegisterComponents();
     }
 
     /// <summary>Output side of the capsule grid for an input of side <paramref name="inputSide"/>.</summary>

@@ -15,12 +15,11 @@ public static class WeightsFile
     {
         AtomicFile.Write(path, stream =>
         {
+            using var scope = NewDisposeScope();
             var cpuState = new Dictionary<string, Tensor>();
             foreach (var (name, value) in module.state_dict())
                 cpuState[name] = value.detach().cpu();
             PyTorchPickler.PickleStateDict(stream, cpuState, leaveOpen: true);
-            foreach (Tensor tensor in cpuState.Values)
-                tensor.Dispose();
         });
     }
 

@@ -16,7 +16,7 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
 
     public static void Save(string saveDir, int nextEpoch, double bestValAccuracy, CapsuleNetwork model, Adam optimizer)
     {
-        Checkpoint? previous = TryRead(saveDir);
+        Checkpoint? previous = ReadOrNull(saveDir);
         var checkpoint = new Checkpoint(nextEpoch, bestValAccuracy, $"checkpoint-{nextEpoch:D2}.pt", $"checkpoint-{nextEpoch:D2}.optimizer");
         WeightsFile.Save(model, Path.Combine(saveDir, checkpoint.ModelFile));
         AtomicFile.Write(Path.Combine(saveDir, checkpoint.OptimizerFile), stream =>
@@ -34,7 +34,7 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
 
     public static Checkpoint Load(string saveDir, CapsuleNetwork model, Adam optimizer)
     {
-        Checkpoint checkpoint = TryRead(saveDir)
+        Checkpoint checkpoint = Read(saveDir)
             ?? throw new UserInputException($"Cannot resume: no {FileName} in '{saveDir}'. Train without --resume first.");
         WeightsFile.Load(model, Path.Combine(saveDir, checkpoint.ModelFile));
         string optimizerPath = Path.Combine(saveDir, checkpoint.OptimizerFile);
@@ -51,19 +51,36 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
         return checkpoint;
     }
 
-    private static Checkpoint? TryRead(string saveDir)
+    /// <summary>The checkpoint in <paramref name="saveDir"/>, or null when there is none; fails when it is unusable.</summary>
+    private static Checkpoint? Read(string saveDir)
     {
         string path = Path.Combine(saveDir, FileName);
         if (!File.Exists(path))
             return null;
+        Checkpoint? checkpoint;
         try
         {
-            return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path))
-                ?? throw new UserInputException($"Cannot resume: '{path}' is empty.");
+            checkpoint = JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path));
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new UserInputException($"Cannot resume: '{path}' is not a checkpoint ({e.Message}).", e);
+            throw new UserInputException($"Cannot resume: '{path}' is not a readable checkpoint ({e.Message}).", e);
+        }
+        if (checkpoint is null || checkpoint.NextEpoch < 0 || string.IsNullOrEmpty(checkpoint.ModelFile) || string.IsNullOrEmpty(checkpoint.OptimizerFile))
+            throw new UserInputException($"Cannot resume: '{path}' is not a checkpoint (fields missing).");
+        return checkpoint;
+    }
+
+    /// <summary>The previous checkpoint, when it can be read, so that a fresh run can replace a broken one.</summary>
+    private static Checkpoint? ReadOrNull(string saveDir)
+    {
+        try
+        {
+            return Read(saveDir);
+        }
+        catch (UserInputException)
+        {
+            return null;
         }
     }
 }

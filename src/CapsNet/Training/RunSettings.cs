@@ -1,3 +1,4 @@
+using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Native;
 
@@ -22,7 +23,7 @@ public sealed record RunSettings
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
     public Precision Precision { get; init; } = Precision.Fp32;
     public int Threads { get; init; }
-    public string DataDir { get; init; } = "data/mnist";
+    public string DataDir { get; init; } = DataFolder.Relative;
     public int? TrainSamples { get; init; }
     public int? TestSamples { get; init; }
     public bool Resume { get; init; }

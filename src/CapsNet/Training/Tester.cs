@@ -58,17 +58,23 @@ public sealed class Tester
         ImageGrid.Save(image, path);
     }
 
+    /// <summary>The test image whose capsule is manipulated: a seeded pick among every image of the digit.</summary>
+    public static int PickManipulated(MnistData test, int digit, int seed)
+    {
+        long[] labels = test.Labels.data<long>().ToArray();
+        int[] candidates = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
+        if (candidates.Length == 0)
+            throw new UserInputException($"The test set has no image of digit {digit} to manipulate; use more --test_samples.");
+        return candidates[new Random(seed).Next(candidates.Length)];
+    }
+
     /// <summary>
     /// 16 rows (capsule dimensions) x 11 columns (r = -0.25..0.25 added to that dimension) of reconstructions of
     /// one seeded test image of <paramref name="digit"/>, masked with its true label, in one batch of 176.
     /// </summary>
     public void SaveManipulation(MnistData test, int digit, int seed, string path)
     {
-        long[] labels = test.Labels.data<long>().ToArray();
-        int[] candidates = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
-        if (candidates.Length == 0)
-            throw new UserInputException($"The test set has no image of digit {digit} to manipulate; use more --test_samples.");
-        int chosen = candidates[new Random(seed).Next(candidates.Length)];
+        int chosen = PickManipulated(test, digit, seed);
 
         _model.eval();
         using var noGrad = no_grad();

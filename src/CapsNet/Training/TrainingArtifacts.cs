@@ -70,11 +70,9 @@ public sealed class TrainingArtifacts
         _tensorBoard.add_scalar("lr", (float)m.Lr, step);
         if (!_debug)
             return;
+        using var scope = NewDisposeScope();
         foreach (var (name, parameter) in model.named_parameters())
-        {
-            using var values = parameter.detach().cpu();
-            _tensorBoard.add_histogram(name, values, step);
-        }
+            _tensorBoard.add_histogram(name, parameter.detach().cpu(), step);
     }
 
     private static string Format(double accuracy) => double.IsNegativeInfinity(accuracy) ? "-inf" : accuracy.ToString("F5");

@@ -21,7 +21,15 @@ public sealed class TrainingLog
     {
         if (!File.Exists(Path))
             return;
-        string[] lines = File.ReadAllLines(Path);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"Cannot resume: '{Path}' cannot be read ({e.Message}).", e);
+        }
         if (lines.Length == 0 || lines[0] != EpochMetrics.CsvHeader)
             throw new UserInputException($"Cannot resume: '{Path}' does not start with the log.csv header.");
         try

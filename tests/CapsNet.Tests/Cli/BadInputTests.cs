@@ -186,6 +186,26 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void DigitMissingFromTheTestSubsetIsNamedBeforeAnyImageIsWritten()
+    {
+        // The first three test images are 7, 2 and 1.
+        AssertRejected(1, "The test set has no image of digit 5 to manipulate; use more --test_samples.", "-t", "--test_samples", "3", "--digit", "5");
+    }
+
+    [Fact]
+    public void CheckpointWithoutItsFieldsIsNamed()
+    {
+        Directory.CreateDirectory(SaveDir);
+        File.WriteAllText(Path.Combine(SaveDir, "checkpoint.json"), "{}");
+
+        var (exitCode, _, stderr) = CapsNetProcess.Run("--resume", "--epochs", "2", "--train_samples", "100", "--test_samples", "100", "--save_dir", SaveDir);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Cannot resume: '{Path.Combine(SaveDir, "checkpoint.json")}' is not a checkpoint (fields missing).", stderr.Trim());
+        Assert.Single(Directory.GetFiles(SaveDir));
+    }
+
+    [Fact]
     public void SaveDirThatIsAFileIsNamed()
     {
         string file = _dir.File("taken");

@@ -5,7 +5,7 @@ namespace CapsNet.Tests.Data;
 
 public sealed class MnistDataTests
 {
-    // From shared/data/mnist/README.md: images per digit 0..9.
+    // From data/README.md: images per digit 0..9.
     private static readonly long[] TrainHistogram = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
     private static readonly long[] TestHistogram = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 

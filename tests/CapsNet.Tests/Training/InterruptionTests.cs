@@ -54,7 +54,7 @@ public sealed class InterruptionTests : IDisposable
         training.WaitForOutput("Epoch 1/3 1/5 ", TimeSpan.FromMinutes(5));
 
         training.Signal(Sigint);
-        training.WaitForOutput("finishing this batch", TimeSpan.FromMinutes(1));
+        training.WaitForOutput("stopping after the current batch", TimeSpan.FromMinutes(1));
         training.Signal(Sigint);
 
         Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(1)));

@@ -1,4 +1,4 @@
-namespace CapsNet.Cli;
+namespace CapsNet.Data;
 
 /// <summary>Where MNIST is looked for when --data_dir is not given.</summary>
 public static class DataFolder

@@ -1,0 +1,85 @@
+using CapsNet.Data;
+using CapsNet.Imaging;
+using CapsNet.Model;
+using CapsNet.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Training;
+
+public sealed class TesterTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly MnistData _test = MnistData.Load(RepoPaths.MnistDir, MnistSplit.Test, maxSamples: 120);
+    private readonly CapsuleNetwork _model = new(CapsNetConfig.Mnist, new Generator(4));
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _test.Dispose();
+        _dir.Dispose();
+    }
+
+    private static byte Pixel(Tensor images, int index, int row, int col) => ImageGrid.ToByte(images[index, 0, row, col].item<float>());
+
+    [Fact]
+    public void RealAndReconstructedPutsImagesAboveTheirPredictedClassReconstructions()
+    {
+        string path = _dir.File("real_and_recon.png");
+
+        new Tester(_model, CPU).SaveRealAndReconstructed(_test, path);
+
+        using var image = Image.Load<L8>(path);
+        using var noGrad = no_grad();
+        var (_, reconstructions) = _model.forward(_test.Images[..50], null);
+        Assert.Equal((280, 280), (image.Width, image.Height));
+        foreach (int k in new[] { 0, 9, 10, 37, 49 })
+        {
+            int tileX = k % 10 * 28, tileY = k / 10 * 28;
+            foreach (var (row, col) in new[] { (5, 5), (14, 14), (20, 9) })
+            {
+                Assert.Equal(Pixel(_test.Images, k, row, col), image[tileX + col, tileY + row].PackedValue);
+                Assert.Equal(Pixel(reconstructions, k, row, col), image[tileX + col, tileY + 140 + row].PackedValue);
+            }
+        }
+    }
+
+    [Fact]
+    public void ManipulationVariesOneCapsuleDimensionPerRowAroundThePlainReconstruction()
+    {
+        string path = _dir.File("manipulate-7.png");
+
+        new Tester(_model, CPU).SaveManipulation(_test, digit: 7, seed: 5, path);
+
+        long[] labels = _test.Labels.data<long>().ToArray();
+        int[] sevens = Enumerable.Range(0, labels.Length).Where(i => labels[i] == 7).ToArray();
+        int chosen = sevens[new Random(5).Next(sevens.Length)];
+        using var noGrad = no_grad();
+        Tensor capsules = _model.Encode(_test.Images[chosen..(chosen + 1)]);
+        Tensor plain = _model.Decode(capsules, nn.functional.one_hot(tensor(new long[] { 7 }), 10));
+        Tensor shifted = capsules.clone();
+        shifted[0, 7, 2] += 0.25f;  // row 2, last column
+        Tensor lastColumn = _model.Decode(shifted, nn.functional.one_hot(tensor(new long[] { 7 }), 10));
+
+        using var image = Image.Load<L8>(path);
+        Assert.Equal((308, 448), (image.Width, image.Height));
+        foreach (var (row, col) in new[] { (10, 12), (14, 14), (7, 20) })
+        {
+            foreach (int dimension in new[] { 0, 2, 15 })
+                Assert.Equal(Pixel(plain, 0, row, col), image[5 * 28 + col, dimension * 28 + row].PackedValue);
+            Assert.Equal(Pixel(lastColumn, 0, row, col), image[10 * 28 + col, 2 * 28 + row].PackedValue);
+        }
+    }
+
+    [Fact]
+    public void ManipulationOfAMissingDigitIsNamed()
+    {
+        using var five = new MnistData(_test.Images[..3], _test.Labels[..3]);  // 7, 2, 1
+
+        var error = Assert.Throws<UserInputException>(() => new Tester(_model, CPU).SaveManipulation(five, 5, 1, _dir.File("m.png")));
+
+        Assert.Equal("The test set has no image of digit 5 to manipulate; use more --test_samples.", error.Message);
+    }
+}
