@@ -80,19 +80,25 @@ public sealed class Trainer
     private void Step(Batch batch, PassTotals totals, int epoch, int batchNumber)
     {
         using var scope = NewDisposeScope();
+        BatchLoss result = Evaluate(batch);
+        double loss = result.Loss.item<float>();
+        if (!double.IsFinite(loss))
+            throw new TrainingDivergedException(epoch, batchNumber, loss);
+
+        Optimizer.zero_grad();
+        result.Loss.backward();
+        Optimizer.step();
+        result.AddTo(totals, batch.Size);
+    }
+
+    /// <summary>Forward pass with the true-label mask and the losses of section 5 (call inside a dispose scope).</summary>
+    private BatchLoss Evaluate(Batch batch)
+    {
         Tensor x = batch.Images.to(_device), y = batch.Labels.to(_device);
         var (lengths, reconstruction) = _model.forward(x, y);
         Tensor margin = CapsuleLoss.Margin(lengths, y);
         Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
-        Tensor loss = CapsuleLoss.Total(margin, mse, _settings.LamRecon);
-        double lossValue = loss.item<float>();
-        if (!double.IsFinite(lossValue))
-            throw new TrainingDivergedException(epoch, batchNumber, lossValue);
-
-        Optimizer.zero_grad();
-        loss.backward();
-        Optimizer.step();
-        totals.Add(batch.Size, CapsuleLoss.Correct(lengths, y), margin.item<float>(), mse.item<float>(), lossValue);
+        return new BatchLoss(CapsuleLoss.Correct(lengths, y), margin, mse, CapsuleLoss.Total(margin, mse, _settings.LamRecon));
     }
 
     /// <summary>Validation as the reference does it: the decoder is masked with the true label.</summary>
@@ -105,15 +111,14 @@ public sealed class Trainer
         {
             using var scope = NewDisposeScope();
             using (batch)
-            {
-                Tensor x = batch.Images.to(_device), y = batch.Labels.to(_device);
-                var (lengths, reconstruction) = _model.forward(x, y);
-                Tensor margin = CapsuleLoss.Margin(lengths, y);
-                Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
-                double loss = CapsuleLoss.Total(margin, mse, _settings.LamRecon).item<float>();
-                totals.Add(batch.Size, CapsuleLoss.Correct(lengths, y), margin.item<float>(), mse.item<float>(), loss);
-            }
+                Evaluate(batch).AddTo(totals, batch.Size);
         }
         return totals;
+    }
+
+    private sealed record BatchLoss(long Correct, Tensor Margin, Tensor Reconstruction, Tensor Loss)
+    {
+        public void AddTo(PassTotals totals, int samples) =>
+            totals.Add(samples, Correct, Margin.item<float>(), Reconstruction.item<float>(), Loss.item<float>());
     }
 }
