@@ -12,7 +12,6 @@ public static class TorchRuntime
     /// </summary>
     public static void EnsureLoaded()
     {
-        NativeHeap.KeepFreedMemory();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
