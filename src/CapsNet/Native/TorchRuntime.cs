@@ -12,6 +12,7 @@ public static class TorchRuntime
     /// </summary>
     public static void EnsureLoaded()
     {
+        NativeHeap.FixThresholds();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
