@@ -12,7 +12,6 @@ public static class TorchRuntime
     /// </summary>
     public static void EnsureLoaded()
     {
-        NativeHeap.FixThresholds();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
