@@ -11,6 +11,19 @@ internal sealed class CapsNetProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
+    // A shell without job control starts background jobs with SIGINT ignored, and an ignored signal stays
+    // ignored in every child: CI may run us that way. The children must see SIGINT and SIGTERM as a terminal
+    // user's program would, so an inherited "ignore" is reset here, before any child starts.
+    static CapsNetProcess()
+    {
+        foreach (int signal in new[] { 2, 15 })
+        {
+            IntPtr previous = SetSignalHandler(signal, SignalDefault);
+            if (previous != SignalIgnore)
+                SetSignalHandler(signal, previous);
+        }
+    }
+
     private CapsNetProcess(IEnumerable<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -94,6 +107,12 @@ internal sealed class CapsNetProcess : IDisposable
             buffer.AppendLine(line);
     }
 
+    private static readonly IntPtr SignalDefault = 0;
+    private static readonly IntPtr SignalIgnore = 1;
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern IntPtr SetSignalHandler(int signal, IntPtr handler);
 }
