@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using CapsNet.Model;
+using CapsNet.Tests.Model;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -49,16 +50,6 @@ public sealed class BadInputTests : IDisposable
         using var bytes = new MemoryStream();
         gzip.CopyTo(bytes);
         return bytes.ToArray();
-    }
-
-    private string WeightsFile(Action<Dictionary<string, Tensor>> edit)
-    {
-        using var model = new CapsuleNetwork(CapsNetConfig.Mnist, new Generator(1));
-        var state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-        edit(state);
-        string path = _dir.File("weights.pt");
-        PyTorchPickler.PickleStateDict(path, state);
-        return path;
     }
 
     [Theory]
@@ -165,7 +156,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void MisfittingStateDictNamesEachTensor()
     {
-        string path = WeightsFile(state =>
+        string path = EditedWeights.Write(_dir.File("weights.pt"), state =>
         {
             state.Remove("decoder.4.bias");
             state["extra.weight"] = zeros(2);
@@ -231,7 +222,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void NanLossStopsTrainingNamingEpochAndBatchAndWritesNoEpochFiles()
     {
-        string path = WeightsFile(state => state["decoder.4.bias"].fill_(double.NaN));
+        string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["decoder.4.bias"].fill_(double.NaN));
 
         var (exitCode, stdout, stderr) = CapsNetProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
 

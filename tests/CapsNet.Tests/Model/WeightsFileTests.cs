@@ -16,16 +16,6 @@ public sealed class WeightsFileTests : IDisposable
         return new CapsuleNetwork(new CapsNetConfig(Classes: classes), new Generator((ulong)seed));
     }
 
-    private string WriteStateDict(Action<Dictionary<string, Tensor>> edit)
-    {
-        using var model = Build(seed: 1);
-        var state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-        edit(state);
-        string path = _dir.File("edited.pt");
-        PyTorchPickler.PickleStateDict(path, state);
-        return path;
-    }
-
     private static string LoadError(string path)
     {
         using var model = Build(seed: 2);
@@ -69,7 +59,7 @@ public sealed class WeightsFileTests : IDisposable
     [Fact]
     public void MissingTensorIsNamed()
     {
-        string path = WriteStateDict(state => state.Remove("decoder.2.bias"));
+        string path = EditedWeights.Write(_dir.File("edited.pt"), state => state.Remove("decoder.2.bias"));
 
         Assert.Equal($"Weights file '{path}' does not fit this model: missing decoder.2.bias.", LoadError(path));
     }
@@ -77,7 +67,7 @@ public sealed class WeightsFileTests : IDisposable
     [Fact]
     public void ExtraTensorIsNamed()
     {
-        string path = WriteStateDict(state => state["decoder.6.weight"] = zeros(3));
+        string path = EditedWeights.Write(_dir.File("edited.pt"), state => state["decoder.6.weight"] = zeros(3));
 
         Assert.Equal($"Weights file '{path}' does not fit this model: unexpected decoder.6.weight.", LoadError(path));
     }
@@ -85,7 +75,7 @@ public sealed class WeightsFileTests : IDisposable
     [Fact]
     public void WrongShapeIsNamedWithBothShapes()
     {
-        string path = WriteStateDict(state => state["conv1.bias"] = zeros(128));
+        string path = EditedWeights.Write(_dir.File("edited.pt"), state => state["conv1.bias"] = zeros(128));
 
         Assert.Equal($"Weights file '{path}' does not fit this model: conv1.bias has shape [128] but the model needs [256].", LoadError(path));
     }
