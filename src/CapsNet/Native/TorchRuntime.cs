@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,7 @@ public static class TorchRuntime
     /// </summary>
     public static void EnsureLoaded()
     {
+        EnableHugePageAllocations();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -44,6 +46,22 @@ public static class TorchRuntime
         if (threads > 0)
             torch.set_num_threads(threads);
     }
+
+    /// <summary>
+    /// Asks libtorch to back its large CPU tensors with transparent huge pages. Every step allocates tens of
+    /// 41-74 MB tensors afresh, and faulting them in 4 KiB pages costs more than the arithmetic that fills them
+    /// (a 74 MB tensor: 14 ms fresh against 1 ms reused). libtorch reads the variable once, at its first
+    /// allocation, through the C library's environment, which .NET's own environment does not write to.
+    /// A value the user set is kept.
+    /// </summary>
+    private static void EnableHugePageAllocations()
+    {
+        if (OperatingSystem.IsLinux())
+            SetEnvironmentVariable("THP_MEM_ALLOC_ENABLE", "1", overwrite: 0);
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnvironmentVariable(string name, string value, int overwrite);
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

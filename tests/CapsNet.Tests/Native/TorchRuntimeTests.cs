@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CapsNet.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,6 +17,17 @@ public sealed class TorchRuntimeTests
 
         Assert.Equal(DeviceType.CPU, product.device_type);
         Assert.Equal(new float[] { 19, 22, 43, 50 }, product.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void AsksLibtorchForHugePagesUnlessTheUserChoseOtherwise()
+    {
+        // .NET reads the environment the process started with; libtorch reads the C library's copy.
+        string? chosenAtStart = Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE");
+
+        TorchRuntime.EnsureLoaded();
+
+        Assert.Equal(chosenAtStart ?? "1", Marshal.PtrToStringAnsi(GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE")));
     }
 
     [Fact]
@@ -45,4 +57,7 @@ public sealed class TorchRuntimeTests
 
         Assert.StartsWith("--device cuda was given but no CUDA device is available", error.Message);
     }
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr GetEnvironmentVariable(string name);
 }
