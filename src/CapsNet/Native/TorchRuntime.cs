@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 
 namespace CapsNet.Native;
 
-/// <summary>The one place that loads libtorch, picks the device and sets the thread count.</summary>
+/// <summary>The one place that loads libtorch, sets up its memory, picks the device and sets the thread count.</summary>
 public static class TorchRuntime
 {
     /// <summary>
-    /// Loads the native libraries, turning TorchSharp's misleading load failure into a message that
-    /// says what to check.
+    /// Sets up how tensor memory is allocated (before the first tensor), then loads the native libraries,
+    /// turning TorchSharp's misleading load failure into a message that says what to check.
     /// </summary>
     public static void EnsureLoaded()
     {
