@@ -29,7 +29,9 @@ ScalarType compute = settings.Precision.ComputeType();
 using var adam = optim.Adam(model.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
 Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
 
-var rssAfterStep = new List<double>();
+// Read after the first third of the steps and after the last; reading trims the heap, so not after every step.
+int third = Math.Max(1, settings.Steps / 3);
+var heldAfterStep = new Dictionary<int, double>();
 double trainSeconds = Time("train step", () =>
 {
     using var scope = NewDisposeScope();
@@ -38,7 +40,11 @@ double trainSeconds = Time("train step", () =>
     adam.zero_grad();
     loss.backward();
     adam.step();
-}, afterStep: () => rssAfterStep.Add(ResidentMemory.CurrentMiB()));
+}, afterStep: step =>
+{
+    if (step == third || step == settings.Steps)
+        heldAfterStep[step] = ResidentMemory.HeldMiB();
+});
 
 // The same convolutions with the same shapes: conv1 weight gradient, primary-caps weight and input gradients.
 using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * 0.01).requires_grad_();
@@ -64,8 +70,7 @@ double testSeconds = Time("test forward", () =>
     model.forward(x, null);
 });
 
-int third = Math.Max(1, rssAfterStep.Count / 3);
-double growth = (rssAfterStep[^1] - rssAfterStep[third - 1]) / rssAfterStep[third - 1] * 100;
+double growth = (heldAfterStep[settings.Steps] - heldAfterStep[third]) / heldAfterStep[third] * 100;
 double trainRate = batch / trainSeconds, floorRate = batch / floorSeconds;
 Console.WriteLine($"train img/s: {F(trainRate)}");
 Console.WriteLine($"test img/s: {F(batch / testSeconds)}");
@@ -76,7 +81,7 @@ Console.WriteLine($"rss growth %: {F(growth, 2)}");
 return 0;
 
 // Median seconds per step over the timed steps, after the warm-up steps.
-double Time(string name, Action step, Action? afterStep = null)
+double Time(string name, Action step, Action<int>? afterStep = null)
 {
     for (int i = 0; i < settings.Warmup; i++)
         step();
@@ -86,7 +91,7 @@ double Time(string name, Action step, Action? afterStep = null)
         var clock = Stopwatch.StartNew();
         step();
         seconds.Add(clock.Elapsed.TotalSeconds);
-        afterStep?.Invoke();
+        afterStep?.Invoke(i + 1);
     }
     seconds.Sort();
     double median = seconds[seconds.Count / 2];
