@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using CapsNet.Bench;
+using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Native;
+using CapsNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,21 +28,17 @@ using var x = rand([batch, 1, 28, 28], generator: generator);
 using var y = randint(10, [batch], ScalarType.Int64, generator: generator);
 using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator) { Precision = settings.Precision };
 ScalarType compute = settings.Precision.ComputeType();
-using var adam = optim.Adam(model.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+// The trainer's own step (forward, losses, divergence check, backward, Adam) on one fixed batch.
+var trainer = new Trainer(model, new RunSettings(), CPU);  // the reference's lr and lam_recon
+var fixedBatch = new Batch(x, y);  // not disposed: x and y have their own using declarations
+var totals = new PassTotals();
+int stepNumber = 0;
 Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
 
 // Read after the first third of the steps and after the last; reading trims the heap, so not after every step.
 int third = Math.Max(1, settings.Steps / 3);
 var heldAfterStep = new Dictionary<int, double>();
-double trainSeconds = Time("train step", () =>
-{
-    using var scope = NewDisposeScope();
-    var (lengths, reconstruction) = model.forward(x, y);
-    Tensor loss = CapsuleLoss.Total(CapsuleLoss.Margin(lengths, y), CapsuleLoss.Reconstruction(x, reconstruction), 0.392);
-    adam.zero_grad();
-    loss.backward();
-    adam.step();
-}, afterStep: step =>
+double trainSeconds = Time("train step", () => trainer.Step(fixedBatch, totals, epoch: 0, ++stepNumber), afterStep: step =>
 {
     if (step == third || step == settings.Steps)
         heldAfterStep[step] = ResidentMemory.HeldMiB();

@@ -77,7 +77,11 @@ public sealed class Trainer
         return finished ? totals : null;
     }
 
-    private void Step(Batch batch, PassTotals totals, int epoch, int batchNumber)
+    /// <summary>
+    /// One optimisation step on <paramref name="batch"/>, its figures added to <paramref name="totals"/>;
+    /// <paramref name="epoch"/> and <paramref name="batchNumber"/> only name the place if the loss is not finite.
+    /// </summary>
+    public void Step(Batch batch, PassTotals totals, int epoch, int batchNumber)
     {
         using var scope = NewDisposeScope();
         BatchLoss result = Evaluate(batch);
