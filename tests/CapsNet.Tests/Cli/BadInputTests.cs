@@ -2,7 +2,6 @@ using System.IO.Compression;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
 using TorchSharp;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;
