@@ -34,20 +34,24 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 
         using var noGrad = no_grad();
         Tensor predictions = uHat.reshape(pairs, inputs, dim).contiguous();  // one [I,D] matrix per (b, j)
-        Tensor logits = zeros([batch, parents, inputs], predictions.Widened().dtype, uHat.device);
+        Tensor? logits = null;  // zero until the first agreement, so the first couplings are uniform
         var couplings = new List<Tensor>();
         var totals = new List<Tensor>();
         var outputs = new List<Tensor>();
         for (int iteration = 0; iteration < iterations; iteration++)
         {
-            Tensor coupling = logits.softmax(1);  // over the J parents
+            Tensor coupling = logits?.softmax(1)  // over the J parents
+                ?? full([batch, parents, inputs], 1.0 / parents, predictions.Widened().dtype, uHat.device);
             Tensor s = Product(coupling.reshape(pairs, 1, inputs), predictions);  // [B*J,1,D]
             Tensor v = Capsules.Squash(s);
             couplings.Add(coupling);
             totals.Add(s);
             outputs.Add(v);
             if (iteration < iterations - 1)
-                logits = logits + Product(v, predictions.transpose(1, 2)).view(batch, parents, inputs);  // agreement v.u_hat
+            {
+                Tensor agreement = Product(v, predictions.transpose(1, 2)).view(batch, parents, inputs);  // v.u_hat
+                logits = logits is null ? agreement : logits + agreement;
+            }
         }
         ctx.save_data("iterations", iterations);
         ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs[..^1]]);
@@ -68,6 +72,8 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         long parents = gradOutput.shape[1], batch = gradOutput.shape[0];
 
         // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered as [I,K] @ [K,D].
+        // The K coefficient rows are stacked as [K,I] per pair: appending whole rows is a plain copy, where
+        // building [I,K] directly would interleave them element by element.
         var left = new List<Tensor>();
         var right = new List<Tensor>();
         Tensor? gradLogits = null;  // d loss / d logits of the iteration after the current one
@@ -82,22 +88,24 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             {
                 Tensor gradAgreement = gradLogits.reshape(pairs, 1, inputs);
                 gradV = Product(gradAgreement, predictions);
-                left.Add(gradAgreement.transpose(1, 2));
+                left.Add(gradAgreement);
                 right.Add(outputs[t]);
             }
             Tensor gradS = SquashBackward(totals[t], gradV);  // [B*J,1,D]
-            left.Add(couplings[t].reshape(pairs, inputs, 1));
+            left.Add(couplings[t].reshape(pairs, 1, inputs));
             right.Add(gradS);
 
             if (t == 0)
                 break;  // the first logits are constant zeros: their gradient goes nowhere
             Tensor gradCoupling = Product(gradS, predictions.transpose(1, 2)).view(batch, parents, inputs);
+            // Softmax backward, c * (g - sum_j c g), as c g - c (sum_j c g): one fewer pass over the couplings.
             Tensor c = couplings[t];
-            Tensor gradFromSoftmax = c * (gradCoupling - (c * gradCoupling).sum(1, keepdim: true));
+            Tensor weighted = c * gradCoupling;
+            Tensor gradFromSoftmax = weighted.addcmul_(c, weighted.sum(1, keepdim: true), value: -1);
             gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits + gradFromSoftmax;
         }
         ScalarType low = predictions.dtype;
-        Tensor gradPredictions = cat(left, 2).to_type(low).bmm(cat(right, 1).to_type(low));  // [B*J,I,D], written once
+        Tensor gradPredictions = cat(left, 1).to_type(low).transpose(1, 2).bmm(cat(right, 1).to_type(low));  // [B*J,I,D], written once
         return [gradPredictions.view(batch, parents, inputs, dim).MoveToOuterDisposeScope(), null!];
     }
 
