@@ -22,7 +22,7 @@ public sealed class Trainer
         _settings = settings;
         _device = device;
         // Built after the model moved to its device: .to() replaces the parameters.
-        Optimizer = optim.Adam(model.parameters(), lr: settings.Lr, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+        Optimizer = new KerasAdam(model.parameters(), settings.Lr);
     }
 
     public Adam Optimizer { get; }
