@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace CapsNet.Native;
 
-/// <summary>The one place that loads libtorch, sets up its memory, picks the device and sets the thread count.</summary>
+/// <summary>The one place that loads libtorch, sets up how memory is allocated, picks the device and sets the thread count.</summary>
 public static class TorchRuntime
 {
     /// <summary>
@@ -14,6 +14,7 @@ public static class TorchRuntime
     public static void EnsureLoaded()
     {
         EnableHugePageAllocations();
+        KeepFreedMemoryForReuse();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -59,6 +60,32 @@ public static class TorchRuntime
         if (OperatingSystem.IsLinux())
             SetEnvironmentVariable("THP_MEM_ALLOC_ENABLE", "1", overwrite: 0);
     }
+
+    /// <summary>
+    /// Tells glibc to serve every block from its heaps and keep what is freed there, instead of mapping each block
+    /// over 32 MiB afresh and unmapping it on free (threads other than the main one still map blocks over 64 MiB). A training step allocates and frees about 1 GB of 4-74 MB
+    /// tensors; handed back, each must be zeroed by the kernel when touched again, which took up to 0.6 s of
+    /// system time in some steps here. Kept, a step reuses the previous step's memory: training ran at 119-120
+    /// against 100-108 images per second, test at 417-427 against 400, and the slowest of 30 steps fell from
+    /// about 1.3 s to 1.0 s. The price is resident memory that stays near its peak, 1.0-1.4 GB in place of
+    /// 0.8 GB. Malloc settings the user gave through the environment are left alone.
+    /// </summary>
+    private static void KeepFreedMemoryForReuse()
+    {
+        if (!OperatingSystem.IsLinux() || UserTunedMalloc())
+            return;
+        const int MaxMappedBlocks = -4, TrimThreshold = -1;  // M_MMAP_MAX, M_TRIM_THRESHOLD
+        SetMallocOption(MaxMappedBlocks, 0);
+        SetMallocOption(TrimThreshold, int.MaxValue);
+    }
+
+    private static bool UserTunedMalloc() =>
+        Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") is not null ||
+        Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null ||
+        Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.", StringComparison.Ordinal) == true;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int SetMallocOption(int option, int value);
 
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetEnvironmentVariable(string name, string value, int overwrite);

@@ -31,6 +31,23 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
+    public void KeepsLargeBlocksInTheHeapForReuse()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_"));  // a user's own setting would be kept
+        TorchRuntime.EnsureLoaded();
+        // Over glibc's largest mmap threshold (32 MiB), so mapped on its own by default; under the 64 MiB a
+        // thread's own heap can hold (the main thread's heap has no such limit, but xunit runs tests on others).
+        const int Size = 40 << 20;
+
+        nuint mappedBefore = MallocInfo().MappedBytes;
+        IntPtr block = Marshal.AllocHGlobal(Size);
+        nuint mappedWith = MallocInfo().MappedBytes;
+        Marshal.FreeHGlobal(block);
+
+        Assert.True(mappedWith < mappedBefore + Size, $"the block was mapped on its own: {mappedBefore} -> {mappedWith} bytes");
+    }
+
+    [Fact]
     public void CpuChoiceGivesTheCpu()
     {
         Assert.Equal(DeviceType.CPU, TorchRuntime.SelectDevice(DeviceChoice.Cpu).type);
@@ -60,4 +77,16 @@ public sealed class TorchRuntimeTests
 
     [DllImport("libc", EntryPoint = "getenv")]
     private static extern IntPtr GetEnvironmentVariable(string name);
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocStatistics MallocInfo();
+
+    /// <summary>glibc's struct mallinfo2; hblkhd is the bytes held in blocks mapped on their own.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocStatistics
+    {
+        private readonly nuint _arena, _ordblks, _smblks, _hblks, _hblkhd, _usmblks, _fsmblks, _uordblks, _fordblks, _keepcost;
+
+        public nuint MappedBytes => _hblkhd;
+    }
 }
