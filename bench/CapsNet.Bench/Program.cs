@@ -33,16 +33,6 @@ var trainer = new Trainer(model, new RunSettings(), CPU);  // the reference's lr
 var fixedBatch = new Batch(x, y);  // not disposed: x and y have their own using declarations
 var totals = new PassTotals();
 int stepNumber = 0;
-Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps after {settings.Warmup} warm-up");
-
-// Read after the first third of the steps and after the last; reading trims the heap, so not after every step.
-int third = Math.Max(1, settings.Steps / 3);
-var heldAfterStep = new Dictionary<int, double>();
-double trainSeconds = Time("train step", () => trainer.Step(fixedBatch, totals, epoch: 0, ++stepNumber), afterStep: step =>
-{
-    if (step == third || step == settings.Steps)
-        heldAfterStep[step] = ResidentMemory.HeldMiB();
-});
 
 // The same convolutions with the same shapes: conv1 weight gradient, primary-caps weight and input gradients.
 using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * 0.01).requires_grad_();
@@ -50,7 +40,7 @@ using var conv1Bias = zeros([256], requires_grad: true);
 using var primaryWeight = (randn([256, 256, 9, 9], generator: generator) * 0.01).requires_grad_();
 using var primaryBias = zeros([256], requires_grad: true);
 using var primaryGrad = randn([batch, 256, 6, 6], generator: generator);
-double floorSeconds = Time("conv floor", () =>
+void FloorStep()
 {
     using var scope = NewDisposeScope();
     Tensor features = nn.functional.relu(nn.functional.conv2d(x.to_type(compute), conv1Weight.to_type(compute), conv1Bias.to_type(compute)));
@@ -58,15 +48,38 @@ double floorSeconds = Time("conv floor", () =>
     primary.backward([primaryGrad.to_type(compute)]);
     foreach (Tensor p in new[] { conv1Weight, conv1Bias, primaryWeight, primaryBias })
         p.grad!.zero_();
-});
+}
 
-double testSeconds = Time("test forward", () =>
+// Floor and training steps alternate in blocks, so that the machine's slow and fast minutes fall on both sides of
+// the ratio. Resident memory is read after the first third of the training steps and after the last, both times
+// with the floor's tensors already in place; reading trims the heap, so not after every step.
+const int Blocks = 3;
+Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
+int third = settings.Steps / Blocks;
+var heldAfterStep = new Dictionary<int, double>();
+var trainTimes = new List<double>();
+var floorTimes = new List<double>();
+for (int block = 0; block < Blocks; block++)
+{
+    int blockSteps = settings.Steps * (block + 1) / Blocks - settings.Steps * block / Blocks;
+    TimeBlock(floorTimes, blockSteps, FloorStep);
+    TimeBlock(trainTimes, blockSteps, () => trainer.Step(fixedBatch, totals, epoch: 0, ++stepNumber), afterStep: () =>
+    {
+        if (trainTimes.Count == third || trainTimes.Count == settings.Steps)
+            heldAfterStep[trainTimes.Count] = ResidentMemory.HeldMiB();
+    });
+}
+var testTimes = new List<double>();
+TimeBlock(testTimes, settings.Steps, () =>
 {
     using var scope = NewDisposeScope();
     using var noGrad = no_grad();
     model.eval();
     model.forward(x, null);
 });
+double trainSeconds = Report("train step", trainTimes);
+double floorSeconds = Report("conv floor", floorTimes);
+double testSeconds = Report("test forward", testTimes);
 
 double growth = (heldAfterStep[settings.Steps] - heldAfterStep[third]) / heldAfterStep[third] * 100;
 double trainRate = batch / trainSeconds, floorRate = batch / floorSeconds;
@@ -78,22 +91,26 @@ Console.WriteLine($"peak rss MiB: {F(ResidentMemory.PeakMiB())}");
 Console.WriteLine($"rss growth %: {F(growth, 2)}");
 return 0;
 
-// Median seconds per step over the timed steps, after the warm-up steps.
-double Time(string name, Action step, Action<int>? afterStep = null)
+// Runs the warm-up steps untimed, then adds the time of each further step to times.
+void TimeBlock(List<double> times, int steps, Action step, Action? afterStep = null)
 {
     for (int i = 0; i < settings.Warmup; i++)
         step();
-    var seconds = new List<double>();
-    for (int i = 0; i < settings.Steps; i++)
+    for (int i = 0; i < steps; i++)
     {
         var clock = Stopwatch.StartNew();
         step();
-        seconds.Add(clock.Elapsed.TotalSeconds);
-        afterStep?.Invoke(i + 1);
+        times.Add(clock.Elapsed.TotalSeconds);
+        afterStep?.Invoke();
     }
-    seconds.Sort();
-    double median = seconds[seconds.Count / 2];
-    Console.WriteLine($"{name}: median {median * 1000:F1} ms, min {seconds[0] * 1000:F1} ms, max {seconds[^1] * 1000:F1} ms");
+}
+
+// Prints and returns the median seconds per step.
+static double Report(string name, List<double> times)
+{
+    List<double> sorted = [.. times.Order()];
+    double median = sorted[sorted.Count / 2];
+    Console.WriteLine($"{name}: median {median * 1000:F1} ms, min {sorted[0] * 1000:F1} ms, max {sorted[^1] * 1000:F1} ms");
     return median;
 }
 
