@@ -22,7 +22,7 @@ public sealed class Trainer
         _settings = settings;
         _device = device;
         // Built after the model moved to its device: .to() replaces the parameters.
-        Optimizer = new KerasAdam(model.parameters(), settings.Lr);
+        Optimizer = new LeanAdam(model.parameters(), settings.Lr);
     }
 
     public Adam Optimizer { get; }
