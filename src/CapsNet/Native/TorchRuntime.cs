@@ -63,12 +63,12 @@ public static class TorchRuntime
 
     /// <summary>
     /// Tells glibc to serve every block from its heaps and keep what is freed there, instead of mapping each block
-    /// over 32 MiB afresh and unmapping it on free (threads other than the main one still map blocks over 64 MiB). A training step allocates and frees about 1 GB of 4-74 MB
-    /// tensors; handed back, each must be zeroed by the kernel when touched again, which took up to 0.6 s of
-    /// system time in some steps here. Kept, a step reuses the previous step's memory: training ran at 119-120
-    /// against 100-108 images per second, test at 417-427 against 400, and the slowest of 30 steps fell from
-    /// about 1.3 s to 1.0 s. The price is resident memory that stays near its peak, 1.0-1.4 GB in place of
-    /// 0.8 GB. Malloc settings the user gave through the environment are left alone.
+    /// over 32 MiB afresh and unmapping it on free (threads other than the main one still map blocks over 64 MiB).
+    /// A training step allocates and frees about 1 GB of 4-74 MB tensors; handed back, each must be zeroed by the
+    /// kernel when touched again, which took up to 0.6 s of system time in some steps here. Kept, a step reuses the
+    /// previous step's memory: the benchmark trained at 110-115 against 88-108 images per second, and the slowest
+    /// of 30 steps fell from about 1.3 s to 1.0 s. The price is resident memory that stays near its peak, 1.0-1.4 GB
+    /// in place of 0.8 GB. Malloc settings the user gave through the environment are left alone.
     /// </summary>
     private static void KeepFreedMemoryForReuse()
     {
