@@ -1,3 +1,3 @@
 using CapsNet.Cli;
 
-return CommandLine.Run(args);
+return CapsNetApp.Run(args);

@@ -24,13 +24,13 @@ internal sealed class CapsNetProcess : IDisposable
         }
     }
 
-    private CapsNetProcess(IEnumerable<string> args)
+    private CapsNetProcess(IEnumerable<string> args, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "capsnet.dll"));
         foreach (string arg in args)
@@ -56,9 +56,12 @@ internal sealed class CapsNetProcess : IDisposable
     public static CapsNetProcess Start(params string[] args) => new(args);
 
     /// <summary>Runs to the end and returns exit code, standard output and standard error.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunIn(RepoPaths.Root, args);
+
+    /// <summary>Runs to the end in <paramref name="workingDirectory"/>, where a data/NAME folder is looked for first.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunIn(string workingDirectory, params string[] args)
     {
-        using var process = Start(args);
+        using var process = new CapsNetProcess(args, workingDirectory);
         int exitCode = process.WaitForExit(TimeSpan.FromMinutes(10));
         return (exitCode, process.Stdout, process.Stderr);
     }

@@ -1,110 +1,49 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using CapsNet.Data;
-using CapsNet.Model;
-using CapsNet.Native;
-using CapsNet.Training;
+using Spectre.Console;
 
 namespace CapsNet.Cli;
 
-/// <summary>The one place that defines the flags: the reference's, then ours in the same snake_case style.</summary>
+/// <summary>
+/// <c>capsnet train|test|predict</c>, and the reference's flat form (<c>capsnet [-t] [flags]</c>), which trains
+/// or, with -t, tests, exactly as capsulenet.py does.
+/// </summary>
 public sealed class CapsNetCommand : RootCommand
 {
-
-    private static readonly RunSettings Defaults = new();
-
-    private readonly Option<int> Epochs = new("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => Defaults.Epochs };
-    private readonly Option<int> BatchSize = new("--batch_size") { Description = "Batch size for training, validation and testing", DefaultValueFactory = _ => Defaults.BatchSize };
-    private readonly Option<double> Lr = new("--lr") { Description = "Initial Adam learning rate", DefaultValueFactory = _ => Defaults.Lr };
-    private readonly Option<double> LrDecay = new("--lr_decay") { Description = "lr at epoch e (0-based) is lr * lr_decay^e", DefaultValueFactory = _ => Defaults.LrDecay };
-    private readonly Option<double> LamRecon = new("--lam_recon") { Description = "Weight of the reconstruction loss (0.392 = 0.0005 x 784); 0 disables it", DefaultValueFactory = _ => Defaults.LamRecon };
-    private readonly Option<int> Routings = new("--routings", "-r") { Description = "Routing iterations, at least 1", DefaultValueFactory = _ => Defaults.Routings };
-    private readonly Option<double> ShiftFraction = new("--shift_fraction") { Description = "Max random shift of training images as a fraction of their side; 0 = none", DefaultValueFactory = _ => Defaults.ShiftFraction };
-    private readonly Option<bool> Debug = new("--debug") { Description = "Also write weight histograms to TensorBoard each epoch" };
-    private readonly Option<string> SaveDir = new("--save_dir") { Description = "Output folder, created if missing", DefaultValueFactory = _ => Defaults.SaveDir };
-    private readonly Option<bool> Testing = new("--testing", "-t") { Description = "Test the trained model on the test set (no training)" };
-    private readonly Option<int> Digit = new("--digit") { Description = "Class whose capsule is manipulated in manipulate-{digit}.png", DefaultValueFactory = _ => Defaults.Digit };
-    private readonly Option<string?> Weights = new("--weights", "-w") { Description = "Weights (.pt) to load before training (fine-tune) or testing" };
-    private readonly Option<int> Seed = new("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the manipulated sample", DefaultValueFactory = _ => Defaults.Seed };
-    private readonly Option<string> Device = new("--device") { Description = "auto (CUDA when available), cpu or cuda", DefaultValueFactory = _ => "auto" };
-    private readonly Option<string> Precision = new("--precision") { Description = "fp32, or bf16 for bfloat16 convolutions and matrix products (float32 weights, losses and routing softmax)", DefaultValueFactory = _ => "fp32" };
-    private readonly Option<int> Threads = new("--threads") { Description = "CPU threads for libtorch; 0 = one per core", DefaultValueFactory = _ => Defaults.Threads };
-    private readonly Option<string?> DataDir = new("--data_dir") { Description = "Folder with the four MNIST files (.gz or plain) [default: data/mnist]" };
-    private readonly Option<int?> TrainSamples = new("--train_samples") { Description = "Use only the first N training images" };
-    private readonly Option<int?> TestSamples = new("--test_samples") { Description = "Use only the first N test images" };
-    private readonly Option<bool> Resume = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch and lr schedule" };
-
-    public CapsNetCommand()
-        : base("Train and test Capsule Networks (Sabour et al. 2017) on MNIST, like capsulenet.py.")
+    public CapsNetCommand(IAnsiConsole console, TextWriter error)
+        : base("Train, test and use Capsule Networks (Sabour et al. 2017), like capsulenet.py. Without a command: " +
+               "train, or test with -t, as capsulenet.py does.")
     {
-        AtLeast(Epochs, 1);
-        AtLeast(BatchSize, 1);
-        AtLeast(Routings, 1);
-        AtLeast(Threads, 0);
-        Check(Lr, v => v > 0, "must be greater than 0");
-        Check(LrDecay, v => v > 0, "must be greater than 0");
-        Check(LamRecon, v => v >= 0, "must be 0 or more");
-        Check(ShiftFraction, v => v is >= 0 and <= 0.5, "must be between 0 and 0.5");
-        Check(Digit, v => v is >= 0 and <= 9, "must be a class from 0 to 9");
-        Check(TrainSamples, v => v is null or >= 1, "must be at least 1");
-        Check(TestSamples, v => v is null or >= 1, "must be at least 1");
-        Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        Precision.AcceptOnlyFromAmong("fp32", "bf16");
-        Weights.Validators.Add(result =>
-        {
-            string? path = result.GetValueOrDefault<string?>();
-            if (path is not null && !File.Exists(path))
-                result.AddError($"Weights file '{path}' not found (--weights).");
-        });
+        var options = Flags;
+        Option[] training =
+        [
+            options.Epochs, options.BatchSize, options.Lr, options.LrDecay, options.LamRecon, options.Routings, options.ShiftFraction,
+            options.Debug, options.SaveDir, options.Weights, options.Seed, options.Device, options.Precision, options.Threads,
+            options.Dataset, options.DataDir, options.Channels, options.ImageSize, options.TrainSamples, options.TestSamples,
+            options.ValSamples, options.Resume,
+        ];
+        Option[] testing =
+        [
+            options.BatchSize, options.Routings, options.SaveDir, options.Digit, options.Weights, options.Seed, options.Device,
+            options.Precision, options.Threads, options.Dataset, options.DataDir, options.TestSamples,
+        ];
 
-        foreach (Option option in new Option[] { Epochs, BatchSize, Lr, LrDecay, LamRecon, Routings, ShiftFraction, Debug, SaveDir,
-                     Testing, Digit, Weights, Seed, Device, Precision, Threads, DataDir, TrainSamples, TestSamples, Resume })
+        foreach (Option option in training.Union(testing).Append(options.Testing))
             Options.Add(option);
-        SetAction(parsed => RunCommand.Execute(Read(parsed), parsed.Tokens.Select(t => t.Value).ToArray()));
+        SetAction(parsed => RunHandler.Execute(options.Read(parsed), parsed.Tokens.Select(t => t.Value).ToArray(), console, error));
+
+        var train = new Command("train", "Train a CapsNet on a data set; writes log.csv, weights and checkpoints into --save_dir.");
+        foreach (Option option in training)
+            train.Options.Add(option);
+        train.SetAction(parsed => RunHandler.Execute(options.Read(parsed, testing: false), parsed.Tokens.Select(t => t.Value).ToArray(), console, error));
+        Subcommands.Add(train);
+
+        var test = new Command("test", "Test trained weights on a data set's test images; writes real_and_recon.png and manipulate-{digit}.png.");
+        foreach (Option option in testing)
+            test.Options.Add(option);
+        test.SetAction(parsed => RunHandler.Execute(options.Read(parsed, testing: true), parsed.Tokens.Select(t => t.Value).ToArray(), console, error));
+        Subcommands.Add(test);
     }
 
-    public RunSettings Read(ParseResult parsed) => new()
-    {
-        Epochs = parsed.GetValue(Epochs),
-        BatchSize = parsed.GetValue(BatchSize),
-        Lr = parsed.GetValue(Lr),
-        LrDecay = parsed.GetValue(LrDecay),
-        LamRecon = parsed.GetValue(LamRecon),
-        Routings = parsed.GetValue(Routings),
-        ShiftFraction = parsed.GetValue(ShiftFraction),
-        Debug = parsed.GetValue(Debug),
-        SaveDir = parsed.GetValue(SaveDir)!,
-        Testing = parsed.GetValue(Testing),
-        Digit = parsed.GetValue(Digit),
-        Weights = parsed.GetValue(Weights),
-        Seed = parsed.GetValue(Seed),
-        Device = Enum.Parse<DeviceChoice>(parsed.GetValue(Device)!, ignoreCase: true),
-        Precision = Enum.Parse<Precision>(parsed.GetValue(Precision)!, ignoreCase: true),
-        Threads = parsed.GetValue(Threads),
-        DataDir = parsed.GetValue(DataDir) ?? DataFolder.Default(),
-        TrainSamples = parsed.GetValue(TrainSamples),
-        TestSamples = parsed.GetValue(TestSamples),
-        Resume = parsed.GetValue(Resume),
-    };
-
-    private static void AtLeast(Option<int> option, int minimum) =>
-        Check(option, v => v >= minimum, $"must be at least {minimum}");
-
-    private static void Check<T>(Option<T> option, Func<T, bool> valid, string rule)
-    {
-        option.Validators.Add(result =>
-        {
-            T value;
-            try
-            {
-                value = result.GetValueOrDefault<T>();
-            }
-            catch (InvalidOperationException)
-            {
-                return;  // not a T at all: the parser reports that itself
-            }
-            if (!valid(value))
-                result.AddError($"{option.Name} {rule}, got {value}.");
-        });
-    }
+    /// <summary>The options every command draws on, one instance each.</summary>
+    public CapsNetOptions Flags { get; } = new();
 }

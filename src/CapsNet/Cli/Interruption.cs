@@ -14,9 +14,11 @@ public sealed class Interruption : IDisposable
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    private readonly TextWriter _error;
 
-    public Interruption()
+    public Interruption(TextWriter error)
     {
+        _error = error;
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
     }
@@ -28,10 +30,10 @@ public sealed class Interruption : IDisposable
         context.Cancel = true;
         if (_source.IsCancellationRequested)
         {
-            Console.Error.WriteLine("Stopped at once; the last finished epoch's checkpoint is kept.");
+            _error.WriteLine("Stopped at once; the last finished epoch's checkpoint is kept.");
             ImmediateExit.Now(ExitCode);
         }
-        Console.Error.WriteLine($"{context.Signal}: stopping after the current batch; finished epochs are kept. Send it again to quit at once.");
+        _error.WriteLine($"{context.Signal}: stopping after the current batch; finished epochs are kept. Send it again to quit at once.");
         _source.Cancel();
     }
 

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace CapsNet.Data;
 
-/// <summary>Images [B,1,28,28] float32 and labels [B] int64 on the CPU; disposed by the consumer.</summary>
+/// <summary>Images [B,C,side,side] float32 in [0,1] and labels [B] int64 on the CPU; disposed by the consumer.</summary>
 public sealed record Batch(Tensor Images, Tensor Labels) : IDisposable
 {
     public int Size => (int)Labels.shape[0];

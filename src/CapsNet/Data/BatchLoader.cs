@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Data;
@@ -11,17 +12,17 @@ public sealed class BatchLoader
 {
     private const int Prefetch = 2;
 
-    private readonly float[] _pixels;
+    private readonly byte[] _pixels;
     private readonly long[] _labels;
-    private readonly int _imageSize;
+    private readonly int _channels;
     private readonly int _side;
 
-    public BatchLoader(MnistData data)
+    public BatchLoader(ImageSet data)
     {
-        _pixels = data.Images.data<float>().ToArray();
-        _labels = data.Labels.data<long>().ToArray();
-        _side = (int)data.Images.shape[^1];
-        _imageSize = _pixels.Length / _labels.Length;
+        _pixels = data.Pixels.data<byte>().ToArray();
+        _labels = data.LabelArray();
+        _channels = data.Channels;
+        _side = data.Side;
     }
 
     public int Count => _labels.Length;
@@ -80,19 +81,22 @@ public sealed class BatchLoader
         }
     }
 
+    /// <summary>The images of <paramref name="indices"/> as float32 [B,C,side,side] in [0,1], each shifted as a whole.</summary>
     private Batch Build(ReadOnlySpan<int> indices, Random? random, double shiftFraction)
     {
-        var pixels = new float[indices.Length * _imageSize];
+        int area = _side * _side, imageSize = _channels * area;
+        var pixels = new byte[indices.Length * imageSize];
         var labels = new long[indices.Length];
         for (int k = 0; k < indices.Length; k++)
         {
-            ReadOnlySpan<float> source = _pixels.AsSpan(indices[k] * _imageSize, _imageSize);
-            Span<float> destination = pixels.AsSpan(k * _imageSize, _imageSize);
+            ReadOnlySpan<byte> source = _pixels.AsSpan(indices[k] * imageSize, imageSize);
+            Span<byte> destination = pixels.AsSpan(k * imageSize, imageSize);
             if (random is not null && shiftFraction > 0)
             {
                 int dx = ShiftAugmentation.Draw(random, shiftFraction, _side);
                 int dy = ShiftAugmentation.Draw(random, shiftFraction, _side);
-                ShiftAugmentation.Shift(source, destination, _side, dx, dy);
+                for (int c = 0; c < _channels; c++)
+                    ShiftAugmentation.Shift(source.Slice(c * area, area), destination.Slice(c * area, area), _side, dx, dy);
             }
             else
             {
@@ -100,6 +104,7 @@ public sealed class BatchLoader
             }
             labels[k] = _labels[indices[k]];
         }
-        return new Batch(tensor(pixels, [indices.Length, 1, _side, _side]), tensor(labels));
+        using Tensor bytes = tensor(pixels, [indices.Length, _channels, _side, _side], ScalarType.Byte);
+        return new Batch(bytes.to_type(ScalarType.Float32).div_(255f), tensor(labels));
     }
 }

@@ -15,7 +15,7 @@ public static class ShiftAugmentation
     }
 
     /// <summary>Writes <paramref name="source"/> (side x side, row-major) moved right by dx and down by dy.</summary>
-    public static void Shift(ReadOnlySpan<float> source, Span<float> destination, int side, int dx, int dy)
+    public static void Shift<T>(ReadOnlySpan<T> source, Span<T> destination, int side, int dx, int dy)
     {
         destination.Clear();
         for (int row = Math.Max(0, dy); row < Math.Min(side, side + dy); row++)

@@ -24,6 +24,7 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     public CapsuleNetwork(CapsNetConfig config, Generator? generator = null)
         : base("capsnet")
     {
+        config.EnsureBuildable();
         Config = config;
         _conv1 = nn.Conv2d(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel);
         const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
@@ -48,9 +49,9 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
         using var scope = NewDisposeScope();
         ScalarType compute = Precision.ComputeType();
         Tensor features = nn.functional.relu(nn.functional.conv2d(
-            x.to_type(compute), _conv1.weight!.to_type(compute), _conv1.bias!.to_type(compute)));  // [B,256,20,20]
-        Tensor primary = _primaryCaps.forward(features);  // [B,1152,8], float32
-        return _digitCaps.forward(primary.to_type(compute)).MoveToOuterDisposeScope();  // [B,10,16], float32
+            x.to_type(compute), _conv1.weight!.to_type(compute), _conv1.bias!.to_type(compute)));  // [B,256,side-8,side-8]
+        Tensor primary = _primaryCaps.forward(features);  // [B,I,8], float32 (I = 1152 at side 28)
+        return _digitCaps.forward(primary.to_type(compute)).MoveToOuterDisposeScope();  // [B,classes,16], float32
     }
 
     /// <summary>
@@ -60,8 +61,8 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     public Tensor Decode(Tensor capsules, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        Tensor masked = (capsules * mask.unsqueeze(-1).to_type(capsules.dtype)).flatten(1);  // [B,160]
-        Tensor pixels = _decoder.forward(masked.to_type(Precision.ComputeType())).to_type(capsules.dtype);  // [B,784]
+        Tensor masked = (capsules * mask.unsqueeze(-1).to_type(capsules.dtype)).flatten(1);  // [B,classes*16]
+        Tensor pixels = _decoder.forward(masked.to_type(Precision.ComputeType())).to_type(capsules.dtype);  // [B,C*H*W]
         return pixels.view(-1, Config.InputChannels, Config.InputSide, Config.InputSide).MoveToOuterDisposeScope();
     }
 

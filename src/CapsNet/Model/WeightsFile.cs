@@ -6,21 +6,32 @@ using static TorchSharp.torch;
 namespace CapsNet.Model;
 
 /// <summary>
-/// Model weights as a PyTorch state dict (<c>torch.load(path)</c> gives an OrderedDict of tensors).
-/// Writes go to a temporary file that is renamed into place, so a failed save leaves the old file intact.
+/// Model weights as a PyTorch state dict (<c>torch.load(path)</c> gives an OrderedDict of tensors), with the
+/// config that rebuilds their network in a .json beside them. Writes go to a temporary file that is renamed
+/// into place, so a failed save leaves the old file intact.
 /// </summary>
 public static class WeightsFile
 {
-    public static void Save(nn.Module module, string path)
+    /// <summary>Writes the .json first, so that a weights file never stands beside a stale description.</summary>
+    public static void Save(CapsuleNetwork model, string path)
     {
+        ConfigFile.Save(model.Config, path);
         AtomicFile.Write(path, stream =>
         {
             using var scope = NewDisposeScope();
             var cpuState = new Dictionary<string, Tensor>();
-            foreach (var (name, value) in module.state_dict())
+            foreach (var (name, value) in model.state_dict())
                 cpuState[name] = value.detach().cpu();
             PyTorchPickler.PickleStateDict(stream, cpuState, leaveOpen: true);
         });
+    }
+
+    /// <summary>The config of the network the weights at <paramref name="path"/> belong to: its .json, else MNIST's.</summary>
+    public static CapsNetConfig ReadConfig(string path, int routings = 3)
+    {
+        if (!File.Exists(path))
+            throw new UserInputException($"Weights file '{path}' not found.");
+        return ConfigFile.Read(path) ?? CapsNetConfig.Mnist with { Routings = routings };
     }
 
     /// <summary>Reads a state dict; the file must hold exactly the module's tensors with the module's shapes.</summary>
@@ -32,7 +43,11 @@ public static class WeightsFile
             Dictionary<string, Tensor> expected = module.state_dict();
             string[] problems = Mismatches(expected, stored).ToArray();
             if (problems.Length > 0)
-                throw new UserInputException($"Weights file '{path}' does not fit this model: {string.Join("; ", problems)}.");
+            {
+                string json = ConfigFile.PathFor(path);
+                string model = File.Exists(json) ? $"the model '{json}' describes" : "this model";
+                throw new UserInputException($"Weights file '{path}' does not fit {model}: {string.Join("; ", problems)}.");
+            }
 
             using var noGrad = no_grad();
             foreach (var (name, target) in expected)

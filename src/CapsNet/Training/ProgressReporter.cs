@@ -9,14 +9,21 @@ namespace CapsNet.Training;
 /// </summary>
 public sealed class ProgressReporter
 {
-    private readonly bool _interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+    private readonly IAnsiConsole _console;
+    private readonly bool _interactive;
+
+    public ProgressReporter(IAnsiConsole console)
+    {
+        _console = console;
+        _interactive = console.Profile.Capabilities.Interactive;
+    }
 
     /// <summary>Runs <paramref name="pass"/>, which reports (batches done, status text) as it goes.</summary>
     public void Run(string title, int batches, Action<Action<int, string>> pass)
     {
         if (_interactive)
         {
-            AnsiConsole.Progress()
+            _console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                          new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -40,7 +47,7 @@ public sealed class ProgressReporter
                 return;
             TimeSpan elapsed = clock.Elapsed;
             TimeSpan eta = done == 0 ? TimeSpan.Zero : elapsed * (batches - done) / done;
-            Console.WriteLine($"{title} {done}/{batches} {status} - {elapsed:hh\\:mm\\:ss} elapsed, ETA {eta:hh\\:mm\\:ss}");
+            _console.Line($"{title} {done}/{batches} {status} - {elapsed:hh\\:mm\\:ss} elapsed, ETA {eta:hh\\:mm\\:ss}");
         });
     }
 }

@@ -4,7 +4,7 @@ using CapsNet.Native;
 
 namespace CapsNet.Training;
 
-/// <summary>Everything a run is told on the command line; defaults are the reference's.</summary>
+/// <summary>Everything a training or test run is told on the command line; defaults are the reference's.</summary>
 public sealed record RunSettings
 {
     public int Epochs { get; init; } = 50;
@@ -17,14 +17,26 @@ public sealed record RunSettings
     public bool Debug { get; init; }
     public string SaveDir { get; init; } = "./result";
     public bool Testing { get; init; }
-    public int Digit { get; init; } = 5;
+
+    /// <summary>A class number or name; resolved against the data set's classes.</summary>
+    public string Digit { get; init; } = "5";
+
     public string? Weights { get; init; }
     public int Seed { get; init; } = 42;
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
     public Precision Precision { get; init; } = Precision.Fp32;
     public int Threads { get; init; }
-    public string DataDir { get; init; } = DataFolder.Relative;
+
+    /// <summary>A known data set's name or a folder; null = the model's own (testing) or MNIST.</summary>
+    public string? Dataset { get; init; }
+
+    public int? Channels { get; init; }
+    public int? ImageSize { get; init; }
     public int? TrainSamples { get; init; }
     public int? TestSamples { get; init; }
+
+    /// <summary>Training images held out (the last N) to validate on instead of the test set.</summary>
+    public int? ValSamples { get; init; }
+
     public bool Resume { get; init; }
 }

@@ -43,28 +43,28 @@ public sealed class Tester
     /// 10x10 tiles: rows 0-4 are the first 50 images, rows 5-9 their reconstructions from the predicted class,
     /// row r+5 under row r. With fewer than 50 images the remaining tiles stay black.
     /// </summary>
-    public void SaveRealAndReconstructed(MnistData test, string path)
+    public void SaveRealAndReconstructed(ImageSet test, string path)
     {
         _model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        long shown = Math.Min(50, test.Count);
-        Tensor real = test.Images[..(int)shown].to(_device);
+        int shown = Math.Min(50, test.Count);
+        Tensor real = test.Images(0, shown).to(_device);  // [shown,C,H,W]
         var (_, reconstruction) = _model.forward(real, null);
-        Tensor tiles = zeros([100, 1, MnistData.ImageSide, MnistData.ImageSide]);
-        tiles[..(int)shown] = real.cpu();
-        tiles[50..(50 + (int)shown)] = reconstruction.cpu();
+        Tensor tiles = zeros([100, test.Channels, test.Side, test.Side]);
+        tiles[..shown] = real.cpu();
+        tiles[50..(50 + shown)] = reconstruction.cpu();
         using var image = ImageGrid.Compose(tiles, columns: 10);
         ImageGrid.Save(image, path);
     }
 
-    /// <summary>The test image whose capsule is manipulated: a seeded pick among every image of the digit.</summary>
-    public static int PickManipulated(MnistData test, int digit, int seed)
+    /// <summary>The test image whose capsule is manipulated: a seeded pick among every image of the class.</summary>
+    public static int PickManipulated(ImageSet test, int digit, int seed)
     {
-        long[] labels = test.Labels.data<long>().ToArray();
+        long[] labels = test.LabelArray();
         int[] candidates = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
         if (candidates.Length == 0)
-            throw new UserInputException($"The test set has no image of digit {digit} to manipulate; use more --test_samples.");
+            throw new UserInputException($"The test set has no image of class {digit} to manipulate.");
         return candidates[new Random(seed).Next(candidates.Length)];
     }
 
@@ -72,16 +72,16 @@ public sealed class Tester
     /// 16 rows (capsule dimensions) x 11 columns (r = -0.25..0.25 added to that dimension) of reconstructions of
     /// one seeded test image of <paramref name="digit"/>, masked with its true label, in one batch of 176.
     /// </summary>
-    public void SaveManipulation(MnistData test, int digit, int seed, string path)
+    public void SaveManipulation(ImageSet test, int digit, int seed, string path)
     {
         int chosen = PickManipulated(test, digit, seed);
 
         _model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor capsules = _model.Encode(test.Images[chosen..(chosen + 1)].to(_device));  // [1,10,16]
+        Tensor capsules = _model.Encode(test.Images(chosen, 1).to(_device));  // [1,classes,16]
         int dims = (int)capsules.shape[2];
-        Tensor perturbed = capsules.repeat(dims * ManipulationSteps, 1, 1);  // [176,10,16]
+        Tensor perturbed = capsules.repeat(dims * ManipulationSteps, 1, 1);  // [176,classes,16]
         var offsets = new float[dims * ManipulationSteps * dims];  // [176,16]: row dim, column r
         for (int dim = 0; dim < dims; dim++)
             for (int column = 0; column < ManipulationSteps; column++)

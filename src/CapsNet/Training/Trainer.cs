@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CapsNet.Data;
 using CapsNet.Model;
+using Spectre.Console;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,13 +15,16 @@ public sealed class Trainer
     private readonly CapsuleNetwork _model;
     private readonly RunSettings _settings;
     private readonly Device _device;
-    private readonly ProgressReporter _progress = new();
+    private readonly IAnsiConsole _console;
+    private readonly ProgressReporter _progress;
 
-    public Trainer(CapsuleNetwork model, RunSettings settings, Device device)
+    public Trainer(CapsuleNetwork model, RunSettings settings, Device device, IAnsiConsole console)
     {
         _model = model;
         _settings = settings;
         _device = device;
+        _console = console;
+        _progress = new ProgressReporter(console);
         // Built after the model moved to its device: .to() replaces the parameters.
         Optimizer = new LeanAdam(model.parameters(), settings.Lr);
     }
@@ -43,7 +47,7 @@ public sealed class Trainer
             PassTotals validated = Validate(validation);
             var metrics = new EpochMetrics(epoch, trained.Accuracy, trained.Margin, trained.Reconstruction, trained.Loss,
                 validated.Accuracy, validated.Margin, validated.Reconstruction, validated.Loss, lr);
-            Console.WriteLine(
+            _console.Line(
                 $"Epoch {epoch + 1}/{_settings.Epochs} - {clock.Elapsed.TotalSeconds:F0}s - loss: {metrics.Loss:F4} - " +
                 $"capsnet_loss: {metrics.CapsnetLoss:F4} - decoder_loss: {metrics.DecoderLoss:F4} - capsnet_accuracy: {metrics.CapsnetAccuracy:F4} - " +
                 $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: {lr.ToString("G4", CultureInfo.InvariantCulture)}");

@@ -1,5 +1,6 @@
 using CapsNet.Imaging;
 using CapsNet.Model;
+using Spectre.Console;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,9 +15,11 @@ public sealed class TrainingArtifacts
     private readonly bool _debug;
     private readonly TrainingLog _log;
     private readonly SummaryWriter _tensorBoard;
+    private readonly IAnsiConsole _console;
 
-    public TrainingArtifacts(string saveDir, bool debug)
+    public TrainingArtifacts(string saveDir, bool debug, IAnsiConsole console)
     {
+        _console = console;
         _saveDir = saveDir;
         _debug = debug;
         _log = new TrainingLog(Path.Combine(saveDir, "log.csv"));
@@ -40,7 +43,7 @@ public sealed class TrainingArtifacts
         if (metrics.ValCapsnetAccuracy > BestValAccuracy)
         {
             string best = Path.Combine(_saveDir, $"weights-{metrics.Epoch + 1:D2}.pt");
-            Console.WriteLine($"val_capsnet_accuracy improved from {Format(BestValAccuracy)} to {metrics.ValCapsnetAccuracy:F5}, saving model to '{best}'");
+            _console.Line($"val_capsnet_accuracy improved from {Format(BestValAccuracy)} to {metrics.ValCapsnetAccuracy:F5}, saving model to '{best}'");
             BestValAccuracy = metrics.ValCapsnetAccuracy;
             WeightsFile.Save(model, best);
         }

@@ -18,9 +18,12 @@ public sealed class BadInputTests : IDisposable
 
     private string SaveDir => _dir.File("out");
 
-    private void AssertRejected(int expectedExitCode, string expectedMessage, params string[] args)
+    private void AssertRejected(int expectedExitCode, string expectedMessage, params string[] args) =>
+        AssertRejectedIn(RepoPaths.Root, expectedExitCode, expectedMessage, args);
+
+    private void AssertRejectedIn(string workingDirectory, int expectedExitCode, string expectedMessage, params string[] args)
     {
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run([.. args, "--save_dir", SaveDir]);
+        var (exitCode, stdout, stderr) = CapsNetProcess.RunIn(workingDirectory, [.. args, "--save_dir", SaveDir]);
 
         string[] errorLines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(exitCode == expectedExitCode, $"exit code {exitCode}\n{stdout}\n{stderr}");
@@ -32,7 +35,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     // A data folder holding the real test files, with one of them replaced by <paramref name="bytes"/>.
-    private string DataWith(string name, byte[] bytes)
+    private string DataWith(string name, byte[] bytes, byte[]? testImages = null)
     {
         string dir = _dir.File("data");
         Directory.CreateDirectory(dir);
@@ -40,8 +43,16 @@ public sealed class BadInputTests : IDisposable
             File.Copy(Path.Combine(RepoPaths.MnistDir, file), Path.Combine(dir, file));
         File.Delete(Path.Combine(dir, name + ".gz"));
         File.WriteAllBytes(Path.Combine(dir, name), bytes);
+        if (testImages is not null)
+        {
+            File.Delete(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"));
+            File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte"), testImages);
+        }
         return dir;
     }
+
+    private static byte[] TestImageHeader(int count) =>
+        [0, 0, 8, 3, (byte)(count >> 24), (byte)(count >> 16), (byte)(count >> 8), (byte)count, 0, 0, 0, 28, 0, 0, 0, 28];
 
     private static byte[] TestLabels()
     {
@@ -72,7 +83,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void MissingDataFolderIsNamed()
     {
-        AssertRejected(1, "Data folder '/nonexistent/mnist' not found", "-t", "--data_dir", "/nonexistent/mnist");
+        AssertRejected(1, "Data set '/nonexistent/mnist' is neither mnist nor fashion-mnist nor a folder.", "-t", "--data_dir", "/nonexistent/mnist");
     }
 
     [Fact]
@@ -82,7 +93,7 @@ public sealed class BadInputTests : IDisposable
         Directory.CreateDirectory(dir);
         File.Copy(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz"), Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
 
-        AssertRejected(1, $"MNIST file '{dir}/t10k-images-idx3-ubyte.gz' not found", "-t", "--data_dir", dir);
+        AssertRejected(1, $"IDX file '{dir}/t10k-images-idx3-ubyte.gz' not found", "-t", "--data_dir", dir);
     }
 
     [Fact]
@@ -108,17 +119,38 @@ public sealed class BadInputTests : IDisposable
         labels[6] = 0x23;  // header count 10000 (0x2710) becomes 9000 (0x2328)
         labels[7] = 0x28;
 
-        AssertRejected(1, "MNIST has 10000 images but 9000 labels.", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
+        AssertRejected(1, "The IDX files hold 10000 images but 9000 labels.", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
     }
 
     [Fact]
-    public void ChecksumMismatchIsNamedWithAHint()
+    public void DamagedShippedCopyFailsItsChecksumWithAHint()
     {
+        // The known sets are looked for in data/NAME under the working folder first: a damaged copy there.
         byte[] labels = TestLabels();
         labels[100] = (byte)((labels[100] + 1) % 10);
+        string dir = DataWith("t10k-labels-idx1-ubyte", labels);
+        string work = _dir.File("work");
+        Directory.CreateDirectory(Path.Combine(work, "data"));
+        Directory.Move(dir, Path.Combine(work, "data", "mnist"));
 
-        AssertRejected(1, "fails its checksum: MD5 of the decompressed bytes is", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
-        Assert.Contains("copy it again", CapsNetProcess.Run("-t", "--data_dir", _dir.File("data"), "--save_dir", SaveDir).Stderr);
+        AssertRejectedIn(work, 1, "t10k-labels-idx1-ubyte' fails its checksum: MD5 of the decompressed bytes is", "-t", "--dataset", "mnist");
+        Assert.Contains("copy it again", CapsNetProcess.RunIn(work, "-t", "--save_dir", SaveDir).Stderr);
+    }
+
+    [Fact]
+    public void AnotherIdxSetInAFolderIsNotChecksummed()
+    {
+        // A folder is any MNIST-format set: changed labels are data, not damage.
+        byte[] labels = TestLabels()[..1008];
+        labels[6] = 0x03;  // header count 10000 (0x2710) becomes 1000 (0x03e8)
+        labels[7] = 0xe8;
+        byte[] images = new byte[16 + 1000 * 784];
+        TestImageHeader(1000).CopyTo(images, 0);
+
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run("test", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels, images), "--save_dir", SaveDir, "--digit", "3");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("Test acc: ", stdout);
     }
 
     [Fact]
@@ -168,18 +200,43 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void WeightsForAnotherClassCountAreNamed()
     {
+        // Without its .json a weights file is read as an MNIST model's.
+        string path = _dir.File("five.pt");
+        using (var five = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new Generator(1)))
+            CapsNet.Model.WeightsFile.Save(five, path);
+        File.Delete(_dir.File("five.json"));
+
+        AssertRejected(1, "(weights for 5 classes, the model has 10)", "-t", "-w", path);
+    }
+
+    [Fact]
+    public void WeightsWhoseJsonDisagreesWithTheirTensorsAreNamed()
+    {
+        string path = _dir.File("five.pt");
+        using (var five = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new Generator(1)))
+            CapsNet.Model.WeightsFile.Save(five, path);
+        File.WriteAllText(_dir.File("five.json"), File.ReadAllText(_dir.File("five.json")).Replace("\"classes\": 5", "\"classes\": 10")
+            .Replace("\"class_names\": [", "\"class_names\": [\"5\", \"6\", \"7\", \"8\", \"9\", "));
+
+        AssertRejected(1, $"Weights file '{path}' does not fit the model '{_dir.File("five.json")}' describes: digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8]", "-t", "-w", path);
+    }
+
+    [Fact]
+    public void MnistDataForAFiveClassModelIsNamed()
+    {
+        // The .json rebuilds a 5-class model; MNIST has 10.
         string path = _dir.File("five.pt");
         using (var five = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new Generator(1)))
             CapsNet.Model.WeightsFile.Save(five, path);
 
-        AssertRejected(1, "(weights for 5 classes, the model has 10)", "-t", "-w", path);
+        AssertRejected(1, $"Weights '{path}' are for 1x28x28 images and 5 classes; the data set 'mnist' has 1x28x28 images and 10 classes.", "-t", "-w", path);
     }
 
     [Fact]
     public void DigitMissingFromTheTestSubsetIsNamedBeforeAnyImageIsWritten()
     {
         // The first three test images are 7, 2 and 1.
-        AssertRejected(1, "The test set has no image of digit 5 to manipulate; use more --test_samples.", "-t", "--test_samples", "3", "--digit", "5");
+        AssertRejected(1, "The test set has no image of class 5 to manipulate.", "-t", "--test_samples", "3", "--digit", "5");
     }
 
     [Fact]

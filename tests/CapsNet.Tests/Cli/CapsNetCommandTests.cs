@@ -8,16 +8,17 @@ public sealed class CapsNetCommandTests
 {
     private static RunSettings Parse(params string[] args)
     {
-        var command = new CapsNetCommand();
+        var command = new CapsNetCommand(TestConsole.Create(new StringWriter()), new StringWriter());
         var parsed = command.Parse(args);
         Assert.Empty(parsed.Errors);
-        return command.Read(parsed);
+        bool? testing = parsed.CommandResult.Command.Name switch { "train" => false, "test" => true, _ => null };
+        return command.Flags.Read(parsed, testing);
     }
 
     private static (int ExitCode, string Error) Reject(params string[] args)
     {
         var error = new StringWriter();
-        int exitCode = CommandLine.Run(args, error);
+        int exitCode = CapsNetApp.Run(args, TestConsole.Create(new StringWriter()), error);
         return (exitCode, error.ToString());
     }
 
@@ -36,7 +37,9 @@ public sealed class CapsNetCommandTests
         Assert.False(s.Debug);
         Assert.Equal("./result", s.SaveDir);
         Assert.False(s.Testing);
-        Assert.Equal(5, s.Digit);
+        Assert.Equal("5", s.Digit);
+        Assert.Null(s.Dataset);
+        Assert.Null(s.ValSamples);
         Assert.Null(s.Weights);
         Assert.Equal(DeviceChoice.Auto, s.Device);
         Assert.Null(s.TrainSamples);
@@ -55,12 +58,12 @@ public sealed class CapsNetCommandTests
             Assert.Equal(1, s.Routings);
             Assert.True(s.Testing);
             Assert.Equal(weights, s.Weights);
-            Assert.Equal(0, s.Digit);
+            Assert.Equal("0", s.Digit);
             Assert.Equal(0, s.LamRecon);
             Assert.Equal(9, s.Seed);
             Assert.Equal(DeviceChoice.Cpu, s.Device);
             Assert.Equal(1, s.Threads);
-            Assert.Equal("/x", s.DataDir);
+            Assert.Equal("/x", s.Dataset);
             Assert.Equal(300, s.TrainSamples);
             Assert.Equal(200, s.TestSamples);
             Assert.True(s.Resume);
@@ -80,7 +83,11 @@ public sealed class CapsNetCommandTests
     [InlineData("--lam_recon -0.1", "--lam_recon must be 0 or more, got -0.1.")]
     [InlineData("--shift_fraction 0.6", "--shift_fraction must be between 0 and 0.5, got 0.6.")]
     [InlineData("--shift_fraction -0.1", "--shift_fraction must be between 0 and 0.5, got -0.1.")]
-    [InlineData("--digit 10", "--digit must be a class from 0 to 9, got 10.")]
+    [InlineData("--channels 2", "--channels must be 1 or 3, got 2.")]
+    [InlineData("--image_size 16", "--image_size must be at least 17, the smallest side CapsNet's two 9x9 convolutions take, got 16.")]
+    [InlineData("--val_samples 0", "--val_samples must be at least 1, got 0.")]
+    [InlineData("train --epochs 0", "--epochs must be at least 1, got 0.")]
+    [InlineData("test --batch_size 0", "--batch_size must be at least 1, got 0.")]
     [InlineData("--train_samples 0", "--train_samples must be at least 1, got 0.")]
     [InlineData("-w /nonexistent/model.pt", "Weights file '/nonexistent/model.pt' not found (--weights).")]
     public void InvalidValuesGiveTheirMessageAndExitCode2(string args, string message)
@@ -95,6 +102,7 @@ public sealed class CapsNetCommandTests
     [InlineData("--epochs abc", "abc")]
     [InlineData("--no_such_flag", "--no_such_flag")]
     [InlineData("--device gpu", "gpu")]
+    [InlineData("test --epochs 3", "--epochs")]
     public void UnknownFlagsAndWrongTypesAreUsageErrors(string args, string named)
     {
         var (exitCode, error) = Reject(args.Split(' '));

@@ -5,13 +5,13 @@ namespace CapsNet.Tests.Data;
 
 public sealed class BatchLoaderTests
 {
-    // 10 images: image k is a 20x20 square of (k+1)/10 inside a 0 border of 4 px, label k.
-    private static MnistData Synthetic()
+    // 10 images: image k is a 20x20 square of 25(k+1) inside a 0 border of 4 px, label k.
+    private static ImageSet Synthetic(int channels = 1)
     {
-        var images = zeros(10, 1, 28, 28);
+        var images = zeros([10, channels, 28, 28], ScalarType.Byte);
         for (int k = 0; k < 10; k++)
-            images[k, 0, 4..24, 4..24] = (k + 1) / 10f;
-        return new MnistData(images, arange(10, ScalarType.Int64));
+            images[k, .., 4..24, 4..24] = (byte)(25 * (k + 1));
+        return new ImageSet(images, arange(10, ScalarType.Int64));
     }
 
     [Fact]
@@ -24,7 +24,8 @@ public sealed class BatchLoaderTests
 
         Assert.Equal([4, 4, 2], batches.Select(b => b.Size));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), batches.SelectMany(b => b.Labels.data<long>().ToArray()));
-        Assert.True(cat(batches.Select(b => b.Images).ToList(), 0).equal(data.Images).all().item<bool>());
+        using Tensor all = data.Images(0, 10);
+        Assert.True(cat(batches.Select(b => b.Images).ToList(), 0).equal(all).all().item<bool>());
         batches.ForEach(b => b.Dispose());
     }
 
@@ -59,7 +60,7 @@ public sealed class BatchLoaderTests
             // Each image keeps its one value (the label's) and its whole square, moved by at most 3 px.
             Tensor image = batch.Images[k, 0];
             Tensor lit = image.nonzero();
-            float value = (labels[k] + 1) / 10f;
+            float value = 25 * (labels[k] + 1) / 255f;
             Assert.Equal(20 * 20, lit.shape[0]);
             Assert.All(image[image > 0].data<float>().ToArray(), v => Assert.Equal(value, v));
             long top = lit[.., 0].min().item<long>(), left = lit[.., 1].min().item<long>();
@@ -68,6 +69,22 @@ public sealed class BatchLoaderTests
             offsets.Add((top, left));
         }
         Assert.True(offsets.Count > 1, "every image got the same shift");
+    }
+
+    [Fact]
+    public void AColourImageMovesAsAWhole()
+    {
+        using var data = Synthetic(channels: 3);
+        var loader = new BatchLoader(data);
+
+        using Batch batch = loader.Batches(10, new Random(5), shiftFraction: 0.1).Single();
+
+        Assert.Equal([10, 3, 28, 28], batch.Images.shape);
+        for (int k = 0; k < 10; k++)
+        {
+            Assert.True(batch.Images[k, 1].equal(batch.Images[k, 0]).all().item<bool>());
+            Assert.True(batch.Images[k, 2].equal(batch.Images[k, 0]).all().item<bool>());
+        }
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace CapsNet.Tests.Training;
 public sealed class TesterTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private readonly MnistData _test = MnistData.Load(RepoPaths.MnistDir, MnistSplit.Test, maxSamples: 120);
+    private readonly ImageSet _test = IdxFolder.Load(RepoPaths.MnistDir, DataSplit.Test, maxSamples: 120);
     private readonly CapsuleNetwork _model = new(CapsNetConfig.Mnist, new Generator(4));
 
     public void Dispose()
@@ -33,14 +33,15 @@ public sealed class TesterTests : IDisposable
 
         using var image = Image.Load<L8>(path);
         using var noGrad = no_grad();
-        var (_, reconstructions) = _model.forward(_test.Images[..50], null);
+        using Tensor real = _test.Images(0, 50);
+        var (_, reconstructions) = _model.forward(real, null);
         Assert.Equal((280, 280), (image.Width, image.Height));
         foreach (int k in new[] { 0, 9, 10, 37, 49 })
         {
             int tileX = k % 10 * 28, tileY = k / 10 * 28;
             foreach (var (row, col) in new[] { (5, 5), (14, 14), (20, 9) })
             {
-                Assert.Equal(Pixel(_test.Images, k, row, col), image[tileX + col, tileY + row].PackedValue);
+                Assert.Equal(Pixel(real, k, row, col), image[tileX + col, tileY + row].PackedValue);
                 Assert.Equal(Pixel(reconstructions, k, row, col), image[tileX + col, tileY + 140 + row].PackedValue);
             }
         }
@@ -57,7 +58,7 @@ public sealed class TesterTests : IDisposable
         int[] sevens = Enumerable.Range(0, labels.Length).Where(i => labels[i] == 7).ToArray();
         int chosen = sevens[new Random(5).Next(sevens.Length)];
         using var noGrad = no_grad();
-        Tensor capsules = _model.Encode(_test.Images[chosen..(chosen + 1)]);
+        Tensor capsules = _model.Encode(_test.Images(chosen, 1));
         Tensor plain = _model.Decode(capsules, nn.functional.one_hot(tensor(new long[] { 7 }), 10));
         Tensor shifted = capsules.clone();
         shifted[0, 7, 2] += 0.25f;  // row 2, last column
@@ -76,10 +77,10 @@ public sealed class TesterTests : IDisposable
     [Fact]
     public void ManipulationOfAMissingDigitIsNamed()
     {
-        using var five = new MnistData(_test.Images[..3], _test.Labels[..3]);  // 7, 2, 1
+        using var five = _test.Slice(0, 3);  // 7, 2, 1
 
         var error = Assert.Throws<UserInputException>(() => new Tester(_model, CPU).SaveManipulation(five, 5, 1, _dir.File("m.png")));
 
-        Assert.Equal("The test set has no image of digit 5 to manipulate; use more --test_samples.", error.Message);
+        Assert.Equal("The test set has no image of class 5 to manipulate.", error.Message);
     }
 }

@@ -1,6 +1,6 @@
 namespace CapsNet.Data;
 
-public enum MnistSplit
+public enum DataSplit
 {
     Train,
     Test,

@@ -1,0 +1,101 @@
+using System.Globalization;
+using CapsNet.Data;
+using CapsNet.Model;
+using CapsNet.Native;
+using CapsNet.Training;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace CapsNet.Cli;
+
+/// <summary>
+/// Training and testing. Everything that can be wrong with the input (flags, data, device, weights,
+/// save_dir) is checked before the first output file is written.
+/// </summary>
+public static class RunHandler
+{
+    public static int Execute(RunSettings settings, string[] args, IAnsiConsole console, TextWriter error) =>
+        Failures.Report(error, () =>
+        {
+            console.Line(SettingsLine.Format(settings));
+            TorchRuntime.SetThreads(settings.Threads);
+            Device device = TorchRuntime.SelectDevice(settings.Device);
+            return settings.Testing ? Test(settings, device, console) : Train(settings, args, device, console, error);
+        });
+
+    private static int Train(RunSettings settings, string[] args, Device device, IAnsiConsole console, TextWriter error)
+    {
+        string dataset = settings.Dataset ?? DataSets.Default;
+        using DataSet data = DataLoading.Load(new DataRequest(dataset, WithTrain: true, settings.TrainSamples, settings.TestSamples,
+            settings.Channels, settings.ImageSize));
+        using HeldOut split = HeldOut.Split(data.Train!, data.Test, settings.ValSamples);
+        if (settings.BatchSize > split.Train.Count)
+            throw new UserInputException($"--batch_size {settings.BatchSize} is larger than the {split.Train.Count} training images" +
+                (settings.ValSamples is null ? "." : $" left after --val_samples {settings.ValSamples}."));
+
+        CapsNetConfig config = ModelFactory.ConfigFor(data, settings.Routings);
+        if (settings.Weights is not null)
+            ModelFactory.EnsureSameShape(WeightsFile.ReadConfig(settings.Weights, settings.Routings), config, settings.Weights, dataset);
+        using CapsuleNetwork model = ModelFactory.Build(config, settings.Weights, settings.Seed, settings.Precision, device, console);
+        OutputFolder.Prepare(settings.SaveDir);
+
+        using var interruption = new Interruption(error);
+        string validation = settings.ValSamples is null ? "validation (the test set)" : "held-out validation";
+        console.Line($"Data: {split.Train.Count} training and {split.Validation.Count} {validation} images from '{data.Name}' ({data.Describe()}).");
+        var trainer = new Trainer(model, settings, device, console);
+        var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug, console);
+        int firstEpoch = 0;
+        if (settings.Resume)
+        {
+            Checkpoint checkpoint = Checkpoint.Load(settings.SaveDir, model, trainer.Optimizer);
+            firstEpoch = checkpoint.NextEpoch;
+            artifacts.Resume(firstEpoch, checkpoint.BestValAccuracy);
+            console.Line($"Resuming at epoch {firstEpoch + 1}/{settings.Epochs} from '{Path.Combine(settings.SaveDir, Checkpoint.FileName)}'.");
+        }
+
+        if (!trainer.Train(new BatchLoader(split.Train), new BatchLoader(split.Validation), firstEpoch, artifacts, interruption.Token))
+        {
+            string again = string.Join(" ", args.Where(a => a != "--resume").Append("--resume").Select(ShellWord.Quote));
+            error.WriteLine($"Interrupted. Finished epochs are saved in '{settings.SaveDir}'. Resume with:");
+            error.WriteLine($"  dotnet run --project src/CapsNet -c Release -- {again}");
+            return Interruption.ExitCode;
+        }
+        console.Line($"Trained model saved to '{artifacts.SaveTrainedModel(model)}'");
+        return 0;
+    }
+
+    private static int Test(RunSettings settings, Device device, IAnsiConsole console)
+    {
+        string? weights = settings.Weights;
+        string trained = Path.Combine(settings.SaveDir, TrainingArtifacts.TrainedModelFile);
+        if (weights is null && File.Exists(trained))
+        {
+            weights = trained;
+            console.Line($"No weights given (-w); using '{trained}'.");
+        }
+        CapsNetConfig? stored = weights is null ? null : WeightsFile.ReadConfig(weights, settings.Routings);
+        string dataset = settings.Dataset ?? (string.IsNullOrEmpty(stored?.Dataset) ? DataSets.Default : stored.Dataset);
+        using DataSet data = DataLoading.Load(new DataRequest(dataset, WithTrain: false, TestSamples: settings.TestSamples,
+            Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names));
+        CapsNetConfig config = stored ?? ModelFactory.ConfigFor(data, settings.Routings);
+        if (stored is not null)
+            ModelFactory.EnsureSameShape(stored, ModelFactory.ConfigFor(data, settings.Routings), weights!, dataset);
+        int digit = ClassChoice.Resolve(settings.Digit, config.Names);
+        Tester.PickManipulated(data.Test, digit, settings.Seed);  // fails before any file is written
+
+        using CapsuleNetwork model = ModelFactory.Build(config, weights, settings.Seed, settings.Precision, device, console);
+        if (weights is null)
+            console.Line("No weights are provided. Will test using random initialized weights.");
+        OutputFolder.Prepare(settings.SaveDir);
+
+        var tester = new Tester(model, device);
+        console.Line($"Test acc: {tester.Accuracy(new BatchLoader(data.Test), settings.BatchSize).ToString("F4", CultureInfo.InvariantCulture)}");
+        string reconstructions = Path.Combine(settings.SaveDir, "real_and_recon.png");
+        tester.SaveRealAndReconstructed(data.Test, reconstructions);
+        console.Line($"Reconstructed images are saved to '{reconstructions}'");
+        string manipulation = Path.Combine(settings.SaveDir, $"manipulate-{digit}.png");
+        tester.SaveManipulation(data.Test, digit, settings.Seed, manipulation);
+        console.Line($"Manipulated result saved to '{manipulation}'");
+        return 0;
+    }
+}
