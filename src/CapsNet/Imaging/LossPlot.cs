@@ -17,12 +17,12 @@ public static class LossPlot
 
     public static void Save(IReadOnlyList<EpochMetrics> rows, string path)
     {
-        double[] epochs = rows.Select(r => (double)r.Epoch).ToArray();
-        byte[] top = Panel("Training loss", epochs,
+        double[] epochs = rows.Select(r => r.Epoch + 1.0).ToArray();  // whole, 1-based epochs, as the reference's plot has
+        byte[] top = Panel("Training loss", epochs, Alignment.UpperRight,
             ("capsnet_loss", rows.Select(r => r.CapsnetLoss)),
             ("decoder_loss", rows.Select(r => r.DecoderLoss)),
             ("loss", rows.Select(r => r.Loss)));
-        byte[] bottom = Panel("Training and validation accuracy", epochs,
+        byte[] bottom = Panel("Training and validation accuracy", epochs, Alignment.LowerRight,
             ("capsnet_accuracy", rows.Select(r => r.CapsnetAccuracy)),
             ("val_capsnet_accuracy", rows.Select(r => r.ValCapsnetAccuracy)));
 
@@ -33,17 +33,29 @@ public static class LossPlot
         AtomicFile.Write(path, stream => figure.SaveAsPng(stream));
     }
 
-    private static byte[] Panel(string title, double[] epochs, params (string Label, IEnumerable<double> Values)[] series)
+    /// <summary>One panel; the legend goes in the corner the curves leave free (losses fall, accuracies rise).</summary>
+    private static byte[] Panel(string title, double[] epochs, Alignment legend, params (string Label, IEnumerable<double> Values)[] series)
     {
         using var plot = new Plot();
         plot.Title(title);
         plot.XLabel("Epoch");
+        plot.Axes.Bottom.TickGenerator = EpochTicks(epochs.Length == 0 ? 1 : (int)epochs[^1]);
         foreach (var (label, values) in series)
         {
             var line = plot.Add.Scatter(epochs, values.ToArray());
             line.LegendText = label;
         }
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
         return plot.GetImageBytes(Width, Height / 2, ImageFormat.Png);
+    }
+
+    /// <summary>Whole epochs only, at most about eight labels: 1, 2, 3 ... or 1, 10, 20 ... for long runs.</summary>
+    private static ScottPlot.TickGenerators.NumericManual EpochTicks(int lastEpoch)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        int step = new[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000 }.FirstOrDefault(s => lastEpoch / s <= 8, 1000);
+        foreach (int epoch in Enumerable.Range(1, lastEpoch).Where(e => e == 1 || e % step == 0))
+            ticks.AddMajor(epoch, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return ticks;
     }
 }
