@@ -42,6 +42,14 @@ public sealed class CapsNetCommand : RootCommand
             test.Options.Add(option);
         test.SetAction(parsed => RunHandler.Execute(options.Read(parsed, testing: true), parsed.Tokens.Select(t => t.Value).ToArray(), console, error));
         Subcommands.Add(test);
+
+        var predict = new Command("predict", "Classify pictures (files or folders) with trained weights; prints a table and writes predictions.csv into --save_dir.");
+        predict.Arguments.Add(options.Paths);
+        foreach (Option option in new Option[] { options.Weights, options.Preprocess, options.Recon, options.SaveDir, options.BatchSize,
+                     options.Device, options.Precision, options.Threads })
+            predict.Options.Add(option);
+        predict.SetAction(parsed => PredictHandler.Execute(options.ReadPredict(parsed), console, error));
+        Subcommands.Add(predict);
     }
 
     /// <summary>The options every command draws on, one instance each.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CapsNet.Imaging;
 using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
@@ -23,7 +24,7 @@ public sealed class CapsNetOptions
     public Option<bool> Debug { get; } = new("--debug") { Description = "Also write weight histograms to TensorBoard each epoch" };
     public Option<string> SaveDir { get; } = new("--save_dir") { Description = "Output folder, created if missing", DefaultValueFactory = _ => Defaults.SaveDir };
     public Option<bool> Testing { get; } = new("--testing", "-t") { Description = "Test the trained model on the test set (no training)" };
-    public Option<string> Digit { get; } = new("--digit") { Description = "Class (number or name) whose capsule is manipulated in manipulate-{digit}.png", DefaultValueFactory = _ => Defaults.Digit };
+    public Option<string?> Digit { get; } = new("--digit") { Description = "Class (number or name) whose capsule is manipulated in manipulate-{digit}.png [default: 5, or the last class of a model with fewer]" };
     public Option<string?> Weights { get; } = new("--weights", "-w") { Description = "Weights (.pt) to load before training (fine-tune), testing or predicting; their .json says what model they hold" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling, augmentation and the manipulated sample", DefaultValueFactory = _ => Defaults.Seed };
     public Option<DeviceChoice> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda", DefaultValueFactory = _ => Defaults.Device };
@@ -36,6 +37,9 @@ public sealed class CapsNetOptions
     public Option<int?> TrainSamples { get; } = new("--train_samples") { Description = "Use only the first N training images" };
     public Option<int?> TestSamples { get; } = new("--test_samples") { Description = "Use only the first N test images" };
     public Option<int?> ValSamples { get; } = new("--val_samples") { Description = "Hold out the last N training images and validate on them instead of the test set" };
+    public Option<Preprocess> Preprocess { get; } = new("--preprocess") { Description = "auto: MNIST's digit preparation for grey models (grey, ink light on dark, cropped, fitted into 20x20, centred by mass in 28x28), a resize for colour ones; mnist; none: resize only", DefaultValueFactory = _ => Imaging.Preprocess.Auto };
+    public Option<bool> Recon { get; } = new("--recon") { Description = "Also write recon.png: each input as the network saw it beside its reconstruction" };
+    public Argument<string[]> Paths { get; } = new("PATH") { Description = "Picture files, or folders searched recursively for PNG, JPEG, BMP, GIF, TIFF and WebP", Arity = ArgumentArity.OneOrMore };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch and lr schedule" };
 
     public CapsNetOptions()
@@ -55,6 +59,7 @@ public sealed class CapsNetOptions
         Check(ImageSize, v => v is null or >= CapsNetConfig.MinimumSide, $"must be at least {CapsNetConfig.MinimumSide}, the smallest side CapsNet's two 9x9 convolutions take");
         Words(Device, "auto", "cpu", "cuda");
         Words(Precision, "fp32", "bf16");
+        Words(Preprocess, "auto", "mnist", "none");
         Weights.Validators.Add(result =>
         {
             string? path = result.GetValueOrDefault<string?>();
@@ -79,7 +84,7 @@ public sealed class CapsNetOptions
             Debug = parsed.GetValue(Debug),
             SaveDir = parsed.GetValue(SaveDir)!,
             Testing = testing ?? parsed.GetValue(Testing),
-            Digit = parsed.GetValue(Digit)!,
+            Digit = parsed.GetValue(Digit),
             Weights = parsed.GetValue(Weights),
             Seed = parsed.GetValue(Seed),
             Device = parsed.GetValue(Device),
@@ -94,6 +99,11 @@ public sealed class CapsNetOptions
             Resume = parsed.GetValue(Resume),
         };
     }
+
+    /// <summary>What <c>capsnet predict</c> is told.</summary>
+    public PredictSettings ReadPredict(ParseResult parsed) => new(
+        parsed.GetValue(Paths)!, parsed.GetValue(Weights), parsed.GetValue(Preprocess), parsed.GetValue(Recon), parsed.GetValue(SaveDir)!,
+        parsed.GetValue(BatchSize), parsed.GetValue(Device), parsed.GetValue(Precision), parsed.GetValue(Threads));
 
     /// <summary>An enum option spelled in lower case on the command line, as the reference spells its flags.</summary>
     private static void Words<T>(Option<T> option, params string[] words)

@@ -17,10 +17,11 @@ public static class DataLoading
         {
             throw new UserInputException($"{e.Message} Give --image_size N to resize them all to NxN.", e);
         }
-        if (data.Side < CapsNetConfig.MinimumSide)
+        int side = data.Side;
+        if (side < CapsNetConfig.MinimumSide)
         {
             data.Dispose();
-            throw new UserInputException($"Images of side {request.ImageSize ?? data.Side} in '{request.NameOrFolder}' are too small for CapsNet's two 9x9 " +
+            throw new UserInputException($"Images of side {side} in '{request.NameOrFolder}' are too small for CapsNet's two 9x9 " +
                 $"convolutions: the smallest side is {CapsNetConfig.MinimumSide}; give --image_size {CapsNetConfig.MinimumSide} or more to enlarge them.");
         }
         return data;

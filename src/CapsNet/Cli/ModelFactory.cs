@@ -9,14 +9,16 @@ namespace CapsNet.Cli;
 /// <summary>Builds the seeded network for a config on its device, prints its summary and loads the weights to start from.</summary>
 public static class ModelFactory
 {
-    public static CapsuleNetwork Build(CapsNetConfig config, string? weights, int seed, Precision precision, Device device, IAnsiConsole console)
+    public static CapsuleNetwork Build(CapsNetConfig config, string? weights, int seed, Precision precision, Device device, IAnsiConsole console,
+        bool summary = true)
     {
         manual_seed(seed);
         var model = new CapsuleNetwork(config, new Generator((ulong)seed)) { Precision = precision };
         try
         {
             model.to(device);
-            console.Line(ModelSummary.Format(model));
+            if (summary)
+                console.Line(ModelSummary.Format(model));
             console.Line($"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {precision.ToString().ToLowerInvariant()}.");
             if (weights is not null)
             {

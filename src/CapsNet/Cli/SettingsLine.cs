@@ -12,7 +12,7 @@ public static class SettingsLine
         {
             ("epochs", s.Epochs), ("batch_size", s.BatchSize), ("lr", s.Lr), ("lr_decay", s.LrDecay), ("lam_recon", s.LamRecon),
             ("routings", s.Routings), ("shift_fraction", s.ShiftFraction), ("debug", s.Debug), ("save_dir", s.SaveDir),
-            ("testing", s.Testing), ("digit", s.Digit), ("weights", s.Weights), ("seed", s.Seed), ("device", s.Device),
+            ("testing", s.Testing), ("digit", s.Digit ?? "default"), ("weights", s.Weights), ("seed", s.Seed), ("device", s.Device),
             ("precision", s.Precision), ("threads", s.Threads), ("dataset", s.Dataset), ("channels", s.Channels),
             ("image_size", s.ImageSize), ("train_samples", s.TrainSamples), ("test_samples", s.TestSamples),
             ("val_samples", s.ValSamples), ("resume", s.Resume),

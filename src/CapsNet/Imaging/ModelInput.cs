@@ -1,0 +1,45 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace CapsNet.Imaging;
+
+/// <summary>How a user's picture becomes a model's input.</summary>
+public enum Preprocess
+{
+    /// <summary>MNIST's digit preparation for grey models, a plain resize for colour ones.</summary>
+    Auto,
+    Mnist,
+    None,
+}
+
+/// <summary>Turns a decoded picture into the pixels [C*side*side] in [0,1] a model of C channels and that side takes.</summary>
+public static class ModelInput
+{
+    public static float[] From(Image<Rgb24> image, int channels, int side, Preprocess preprocess)
+    {
+        if (channels == 1 && preprocess != Preprocess.None)
+            return DigitPreprocessing.Prepare(image, side);
+        if (channels == 3 && preprocess == Preprocess.Mnist)
+            throw new UserInputException("MNIST's digit preparation is for grey models; this model takes colour images");
+
+        using Image<Rgb24> sized = image.Clone(c => c.Resize(side, side));
+        var rgb = new byte[side * side * 3];
+        sized.CopyPixelDataTo(rgb);
+        int area = side * side;
+        var pixels = new float[channels * area];
+        for (int p = 0; p < area; p++)
+        {
+            byte r = rgb[3 * p], g = rgb[3 * p + 1], b = rgb[3 * p + 2];
+            if (channels == 1)
+            {
+                pixels[p] = (byte)(r * 0.2126f + g * 0.7152f + b * 0.0722f + 0.5f) / 255f;
+                continue;
+            }
+            pixels[p] = r / 255f;
+            pixels[area + p] = g / 255f;
+            pixels[2 * area + p] = b / 255f;
+        }
+        return pixels;
+    }
+}
