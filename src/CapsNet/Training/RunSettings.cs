@@ -18,8 +18,8 @@ public sealed record RunSettings
     public string SaveDir { get; init; } = "./result";
     public bool Testing { get; init; }
 
-    /// <summary>A class number or name; resolved against the data set's classes.</summary>
-    public string Digit { get; init; } = "5";
+    /// <summary>A class number or name, resolved against the model's classes; null = 5, as the reference, or the last class.</summary>
+    public string? Digit { get; init; }
 
     public string? Weights { get; init; }
     public int Seed { get; init; } = 42;

@@ -37,7 +37,7 @@ public sealed class CapsNetCommandTests
         Assert.False(s.Debug);
         Assert.Equal("./result", s.SaveDir);
         Assert.False(s.Testing);
-        Assert.Equal("5", s.Digit);
+        Assert.Null(s.Digit);
         Assert.Null(s.Dataset);
         Assert.Null(s.ValSamples);
         Assert.Null(s.Weights);
