@@ -58,6 +58,27 @@ public sealed class DataSetCommandTests : IDisposable
     }
 
     [Fact]
+    public void HeldOutValidationUsesTheLastTrainingImages()
+    {
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run("train", "--epochs", "1", "--train_samples", "300", "--val_samples", "50",
+            "--test_samples", "7", "--batch_size", "50", "--save_dir", SaveDir);
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("Data: 250 training and 50 held-out validation images from 'mnist' (1x28x28, 10 classes).", stdout);
+        Assert.Contains("Epoch 1/1 5/5 ", stdout);  // 250 / 50 steps
+        // Validation accuracy is a count out of the 50 held-out images, not out of the 7 test images.
+        double accuracy = LastValAccuracy(stdout) * 50;
+        Assert.Equal(Math.Round(accuracy), accuracy, 6);
+    }
+
+    [Fact]
+    public void AHoldOutThatLeavesLessThanABatchIsRefused()
+    {
+        AssertRejected("--batch_size 100 is larger than the 50 training images left after --val_samples 100.",
+            "train", "--train_samples", "150", "--val_samples", "100");
+    }
+
+    [Fact]
     public void ANonImageFileIsNamedWithTheCount()
     {
         string root = _dir.File("shapes");
