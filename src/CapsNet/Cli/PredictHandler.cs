@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using CapsNet.Imaging;
 using CapsNet.Inference;
 using CapsNet.Model;
