@@ -12,7 +12,7 @@ public static class PredictionTable
         var cells = rows.Select(r => new[]
         {
             r.File, r.Class.ToString(CultureInfo.InvariantCulture), names[r.Class], F(r.Lengths[r.Class]),
-            $"{r.RunnerUp} {names[r.RunnerUp]}", F(r.Lengths[r.RunnerUp]),
+            Label(r.RunnerUp, names), F(r.Lengths[r.RunnerUp]),
         }).Prepend(header).ToArray();
         int[] widths = Enumerable.Range(0, header.Length).Select(c => cells.Max(row => row[c].Length)).ToArray();
         return string.Join(Environment.NewLine, cells.Select(row =>
@@ -33,6 +33,13 @@ public static class PredictionTable
             }.Concat(r.Lengths.Select(F))));
         }
         return text.ToString();
+    }
+
+    /// <summary>A class as its number, followed by its name where that says more (Fashion-MNIST's "6 Shirt", not MNIST's "6 6").</summary>
+    private static string Label(int c, IReadOnlyList<string> names)
+    {
+        string number = c.ToString(CultureInfo.InvariantCulture);
+        return names[c] == number ? number : $"{number} {names[c]}";
     }
 
     private static string F(float value) => value.ToString("F4", CultureInfo.InvariantCulture);
