@@ -1,4 +1,5 @@
 using System.Collections;
+using CapsNet.Interop;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -23,10 +24,13 @@ public static class WeightsFile
         });
     }
 
-    /// <summary>Reads a state dict; the file must hold exactly the module's tensors with the module's shapes.</summary>
+    /// <summary>
+    /// Reads a state dict, or Keras weights of the reference (an HDF5 file); the file must hold exactly the
+    /// module's tensors with the module's shapes.
+    /// </summary>
     public static void Load(nn.Module module, string path)
     {
-        Hashtable stored = Read(path);
+        Hashtable stored = KerasWeights.IsHdf5(path) ? new Hashtable(KerasWeights.Read(path).StateDict) : Read(path);
         try
         {
             Dictionary<string, Tensor> expected = module.state_dict();
