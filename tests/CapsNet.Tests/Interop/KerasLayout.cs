@@ -40,13 +40,19 @@ internal sealed class KerasLayout
         return layout;
     }
 
-    /// <summary>Writes the file as h5py does: fixed-length name strings, an empty float array for a layer without weights.</summary>
-    public string Write(string path)
+    /// <summary>
+    /// Writes the file as h5py does: fixed-length name strings, an empty float array for a layer without weights.
+    /// With <paramref name="wholeModel"/>, the weights go under <c>model_weights</c>, as <c>model.save</c> puts them.
+    /// </summary>
+    public string Write(string path, bool wholeModel = false)
     {
-        var file = new H5File
-        {
-            Attributes = { ["layer_names"] = LayerNames.ToArray(), ["backend"] = "tensorflow", ["keras_version"] = "2.6.0" },
-        };
+        var file = new H5File();
+        H5Group root = file;
+        if (wholeModel)
+            file["model_weights"] = root = new H5Group();
+        root.Attributes["layer_names"] = LayerNames.ToArray();
+        root.Attributes["backend"] = "tensorflow";
+        root.Attributes["keras_version"] = "2.6.0";
         foreach (string layer in LayerNames)
         {
             List<KerasDataset> weights = Weights.GetValueOrDefault(layer) ?? [];
@@ -58,7 +64,7 @@ internal sealed class KerasLayout
                 var parent = (H5Group)(group.TryGetValue(parts[0], out object? existing) ? existing : group[parts[0]] = new H5Group());
                 parent[parts[1]] = new H5Dataset(weight.Values, fileDims: weight.Shape.Select(d => (ulong)d).ToArray());
             }
-            file[layer] = group;
+            root[layer] = group;
         }
         file.Write(path, new H5WriteOptions(DefaultStringLength: 64));
         return path;

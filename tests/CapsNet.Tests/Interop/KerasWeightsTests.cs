@@ -52,6 +52,17 @@ public sealed class KerasWeightsTests : IDisposable
     }
 
     [Fact]
+    public void WholeModelFileGivesIdenticalOutputs()
+    {
+        using var source = Build(seed: 1);
+        string path = KerasLayout.Of(source, KerasLayout.TfKerasDense).Write(_dir.File("model.h5"), wholeModel: true);
+
+        using var read = KerasWeights.ReadModel(path);
+
+        AssertSameOutputs(source, read);
+    }
+
+    [Fact]
     public void ShapeOfColourImagesAndClassesFollowsFromTheWeights()
     {
         var config = new CapsNetConfig(InputChannels: 3, InputSide: 32, Classes: 5, Routings: 2);
