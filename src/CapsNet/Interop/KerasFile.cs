@@ -9,6 +9,8 @@ namespace CapsNet.Interop;
 /// </summary>
 internal sealed class KerasFile : IDisposable
 {
+    private const string LayerNames = "layer_names";
+
     private readonly NativeFile _file;
 
     private KerasFile(NativeFile file, IReadOnlyList<KerasLayer> layers)
@@ -46,8 +48,6 @@ internal sealed class KerasFile : IDisposable
         attribute.Space.Type == H5DataspaceType.Simple && attribute.Space.Dimensions.All(d => d > 0)
             ? attribute.Read<string[]>()
             : [];
-
-    private const string LayerNames = "layer_names";
 
     private static KerasLayer ReadLayer(IH5Group root, string name)
     {

@@ -26,7 +26,7 @@ public static class OnnxExport
         AtomicFile.Write(path, onnx.WriteTo);
     }
 
-    public static ModelProto Build(CapsuleNetwork model, IReadOnlyList<string> classNames)
+    private static ModelProto Build(CapsuleNetwork model, IReadOnlyList<string> classNames)
     {
         CapsNetConfig c = model.Config;
         if (classNames.Count != c.Classes)
