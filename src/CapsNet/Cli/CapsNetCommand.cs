@@ -50,6 +50,17 @@ public sealed class CapsNetCommand : RootCommand
             predict.Options.Add(option);
         predict.SetAction(parsed => PredictHandler.Execute(options.ReadPredict(parsed), console, error));
         Subcommands.Add(predict);
+
+        var input = new Argument<string>("IN.h5") { Description = "Keras weights as capsulenet.py saves them (model.save_weights)" };
+        var output = new Argument<string>("OUT.pt") { Description = "Where to write the PyTorch state dict (and its .json)" };
+        var convert = new Command("convert", "Convert the reference's Keras .h5 weights to our .pt format with its .json.") { input, output, options.Routings };
+        convert.SetAction(parsed => ConvertHandler.Execute(parsed.GetValue(input)!, parsed.GetValue(output)!, parsed.GetValue(options.Routings), console, error));
+        Subcommands.Add(convert);
+
+        var onnx = new Option<string>("--onnx") { Description = "The ONNX file to write", Required = true };
+        var export = new Command("export", "Export trained weights as an ONNX model of the test-time network, for ONNX Runtime.") { options.Weights, onnx, options.Routings };
+        export.SetAction(parsed => ExportHandler.Execute(parsed.GetValue(options.Weights), parsed.GetValue(onnx)!, parsed.GetValue(options.Routings), console, error));
+        Subcommands.Add(export);
     }
 
     /// <summary>The options every command draws on, one instance each.</summary>

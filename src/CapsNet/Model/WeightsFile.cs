@@ -1,4 +1,5 @@
 using System.Collections;
+using CapsNet.Interop;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -26,18 +27,30 @@ public static class WeightsFile
         });
     }
 
-    /// <summary>The config of the network the weights at <paramref name="path"/> belong to: its .json, else MNIST's.</summary>
+    /// <summary>
+    /// The config of the network the weights at <paramref name="path"/> belong to: its .json; for Keras weights,
+    /// what their shapes say; else MNIST's. Routings leave no trace in the tensors: <paramref name="routings"/>
+    /// stands where no .json records them.
+    /// </summary>
     public static CapsNetConfig ReadConfig(string path, int routings = 3)
     {
         if (!File.Exists(path))
             throw new UserInputException($"Weights file '{path}' not found.");
-        return ConfigFile.Read(path) ?? CapsNetConfig.Mnist with { Routings = routings };
+        if (ConfigFile.Read(path) is { } described)
+            return described;
+        if (!KerasWeights.IsHdf5(path))
+            return CapsNetConfig.Mnist with { Routings = routings };
+        using ImportedWeights keras = KerasWeights.Read(path);
+        return keras.Config with { Routings = routings };
     }
 
-    /// <summary>Reads a state dict; the file must hold exactly the module's tensors with the module's shapes.</summary>
+    /// <summary>
+    /// Reads a state dict, or Keras weights of the reference (an HDF5 file); the file must hold exactly the
+    /// module's tensors with the module's shapes.
+    /// </summary>
     public static void Load(nn.Module module, string path)
     {
-        Hashtable stored = Read(path);
+        Hashtable stored = KerasWeights.IsHdf5(path) ? new Hashtable(KerasWeights.Read(path).StateDict) : Read(path);
         try
         {
             Dictionary<string, Tensor> expected = module.state_dict();

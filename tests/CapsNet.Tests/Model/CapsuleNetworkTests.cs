@@ -164,7 +164,9 @@ public sealed class CapsuleNetworkTests
     [Fact]
     public void RoutingCountMustBePositive()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CapsuleNetwork(new CapsNetConfig(Routings: 0)));
+        var error = Assert.Throws<UserInputException>(() => new CapsuleNetwork(new CapsNetConfig(Routings: 0)));
+
+        Assert.Equal("Routings must be at least 1, got 0.", error.Message);
     }
 
     [Fact]

@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Text.Json;
+using CapsNet.Model;
+using Google.Protobuf;
+using Onnx;
+using static CapsNet.Interop.OnnxGraphBuilder;
+
+namespace CapsNet.Interop;
+
+/// <summary>
+/// The test-time CapsNet as an ONNX model, to run with ONNX Runtime and without libtorch. Input <c>images</c>
+/// [N,C,H,W] float32 in [0,1]; outputs <c>lengths</c> [N,classes], <c>capsules</c> [N,classes,16] and
+/// <c>reconstruction</c> [N,C,H,W] from the predicted class's capsule. Float32 whatever the training precision.
+/// </summary>
+public static class OnnxExport
+{
+    public const int Opset = 18;
+
+    // The IR version that came with opset 18 (ONNX 1.13); runtimes read it and every later one.
+    private const long IrVersion = 8;
+
+    /// <param name="classNames">One name per class, in class order; stored in the model's metadata.</param>
+    public static void Save(CapsuleNetwork model, IReadOnlyList<string> classNames, string path)
+    {
+        ModelProto onnx = Build(model, classNames);
+        AtomicFile.Write(path, onnx.WriteTo);
+    }
+
+    private static ModelProto Build(CapsuleNetwork model, IReadOnlyList<string> classNames)
+    {
+        CapsNetConfig c = model.Config;
+        if (classNames.Count != c.Classes)
+            throw new ArgumentException($"{classNames.Count} class names for a model of {c.Classes} classes.", nameof(classNames));
+
+        var g = new OnnxGraphBuilder();
+        g.Graph.Name = "capsnet";
+        OnnxCapsNetGraph.Add(g, model);
+        g.Graph.Input.Add(FloatTensor(OnnxCapsNetGraph.Images, "N", c.InputChannels, c.InputSide, c.InputSide));
+        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Lengths, "N", c.Classes));
+        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.DigitCapsules, "N", c.Classes, DigitCapsules.CapsuleDim));
+        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Reconstruction, "N", c.InputChannels, c.InputSide, c.InputSide));
+
+        var onnx = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "capsnet",
+            ProducerVersion = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            DocString = "CapsNet (Sabour et al. 2017): the longest capsule is the predicted class.",
+            Graph = g.Graph,
+        };
+        onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        onnx.MetadataProps.Add(Entry("class_names", JsonSerializer.Serialize(classNames)));
+        onnx.MetadataProps.Add(Entry("input_shape", JsonSerializer.Serialize(new[] { c.InputChannels, c.InputSide, c.InputSide })));
+        onnx.MetadataProps.Add(Entry("input_range", "[0, 1]"));
+        onnx.MetadataProps.Add(Entry("routings", c.Routings.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return onnx;
+    }
+
+    private static StringStringEntryProto Entry(string key, string value) => new() { Key = key, Value = value };
+}
