@@ -12,9 +12,7 @@ public static partial class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string name = Path.GetFileName(fullPath);
-        string temporary = Path.Combine(folder, TemporaryName(name));
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryName(Path.GetFileName(fullPath)));
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
@@ -22,10 +20,7 @@ public static partial class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            FaultPoint.Reach($"{name} written");
-            File.Move(temporary, fullPath, overwrite: true);
-            FlushFolder(folder);
-            FaultPoint.Reach($"{name} renamed");
+            MoveIntoPlace(temporary, fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -40,6 +35,19 @@ public static partial class AtomicFile
             DeleteQuietly(temporary);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Renames <paramref name="source"/>, complete and flushed, to <paramref name="destination"/> on the same file
+    /// system, replacing it, and flushes the destination's folder.
+    /// </summary>
+    public static void MoveIntoPlace(string source, string destination)
+    {
+        string name = Path.GetFileName(destination);
+        FaultPoint.Reach($"{name} written");
+        File.Move(source, destination, overwrite: true);
+        FlushFolder(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        FaultPoint.Reach($"{name} renamed");
     }
 
     public static void WriteAllText(string path, string text) =>
@@ -59,7 +67,7 @@ public static partial class AtomicFile
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    private static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
+    public static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
 
     [GeneratedRegex(@"^\.(.+)\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex TemporaryPattern();

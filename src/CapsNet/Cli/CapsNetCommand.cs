@@ -32,7 +32,8 @@ public sealed class CapsNetCommand : RootCommand
     private readonly Option<string?> DataDir = new("--data_dir") { Description = "Folder with the four MNIST files (.gz or plain) [default: data/mnist]" };
     private readonly Option<int?> TrainSamples = new("--train_samples") { Description = "Use only the first N training images" };
     private readonly Option<int?> TestSamples = new("--test_samples") { Description = "Use only the first N test images" };
-    private readonly Option<bool> Resume = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch and lr schedule" };
+    private readonly Option<bool> Resume = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch, lr schedule and the run's settings" };
+    private readonly Option<bool> Overwrite = new("--overwrite") { Description = "Start a new run even where save_dir holds an unfinished one, removing its files" };
 
     public CapsNetCommand()
         : base("Train and test Capsule Networks (Sabour et al. 2017) on MNIST, like capsulenet.py.")
@@ -58,10 +59,15 @@ public sealed class CapsNetCommand : RootCommand
         });
 
         foreach (Option option in new Option[] { Epochs, BatchSize, Lr, LrDecay, LamRecon, Routings, ShiftFraction, Debug, SaveDir,
-                     Testing, Digit, Weights, Seed, Device, Precision, Threads, DataDir, TrainSamples, TestSamples, Resume })
+                     Testing, Digit, Weights, Seed, Device, Precision, Threads, DataDir, TrainSamples, TestSamples, Resume, Overwrite })
             Options.Add(option);
-        SetAction(parsed => RunCommand.Execute(Read(parsed), parsed.Tokens.Select(t => t.Value).ToArray()));
+        RunDefining = new RunDefiningFlags(Epochs, [BatchSize, Lr, LrDecay, LamRecon, Routings, ShiftFraction, Seed, Precision, TrainSamples, TestSamples]);
+        Validators.Add(RejectContradictions);
+        SetAction(Run);
     }
+
+    /// <summary>The flags whose values a checkpoint stores, so that a resumed run continues the same computation.</summary>
+    public RunDefiningFlags RunDefining { get; }
 
     public RunSettings Read(ParseResult parsed) => new()
     {
@@ -85,7 +91,39 @@ public sealed class CapsNetCommand : RootCommand
         TrainSamples = parsed.GetValue(TrainSamples),
         TestSamples = parsed.GetValue(TestSamples),
         Resume = parsed.GetValue(Resume),
+        Overwrite = parsed.GetValue(Overwrite),
     };
+
+    private void RejectContradictions(CommandResult result)
+    {
+        if (result.GetValue(Resume) && result.GetValue(Overwrite))
+            result.AddError("--resume and --overwrite exclude each other: continue the run in save_dir, or start it over.");
+        string saveDir = result.GetValue(SaveDir)!;
+        if (!result.GetValue(Resume) || result.GetValue(Testing) || Checkpoint.ReadOrNull(saveDir) is not { } stored)
+            return;
+        if (RunDefining.Contradictions(result, stored) is { } differences)
+            result.AddError($"Cannot resume '{saveDir}' with other settings: {differences}. Leave those flags out to continue the run as it was.");
+    }
+
+    // On --resume, the settings stored with the run stand in for the flags not given.
+    private int Run(ParseResult parsed)
+    {
+        string[] args = parsed.Tokens.Select(t => t.Value).ToArray();
+        string saveDir = parsed.GetValue(SaveDir)!;
+        if (parsed.GetValue(Resume) && !parsed.GetValue(Testing) && Checkpoint.ReadOrNull(saveDir) is { } stored)
+        {
+            string[] storedArgs = RunDefining.StoredArguments(parsed.CommandResult, stored).ToArray();
+            parsed = Parse([.. args, .. storedArgs]);
+            if (parsed.Errors.Count > 0)
+            {
+                Console.Error.WriteLine($"error: '{Path.Combine(saveDir, Checkpoint.FileName)}' stores a setting this program refuses: {parsed.Errors[0].Message}");
+                return RunCommand.Failure;
+            }
+            if (storedArgs.Length > 0)
+                Console.WriteLine($"Stored settings of the run: {string.Join(" ", storedArgs)}");
+        }
+        return RunCommand.Execute(Read(parsed), args, RunDefining.ValuesOf(parsed.CommandResult));
+    }
 
     private static void AtLeast(Option<int> option, int minimum) =>
         Check(option, v => v >= minimum, $"must be at least {minimum}");

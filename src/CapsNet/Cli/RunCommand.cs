@@ -15,10 +15,15 @@ public static class RunCommand
 {
     public const int Failure = 1;
 
-    public static int Execute(RunSettings settings, string[] args)
+    public static int Execute(RunSettings settings, string[] args, IReadOnlyDictionary<string, string> runDefining)
     {
+        // One training run per folder. Locked at once when the folder exists, so that a second run stops before
+        // loading anything and writes nothing; a new folder is locked when created, after the checks below.
+        RunLock? runLock = null;
         try
         {
+            if (!settings.Testing && Directory.Exists(settings.SaveDir))
+                runLock = Lock(settings.SaveDir);
             Console.WriteLine(settings);
             TorchRuntime.SetThreads(settings.Threads);
             Device device = TorchRuntime.SelectDevice(settings.Device);
@@ -31,7 +36,10 @@ public static class RunCommand
                 Tester.PickManipulated(test, settings.Digit, settings.Seed);  // fails before any file is written
             using CapsuleNetwork model = BuildModel(settings, device);
             OutputFolder.Prepare(settings.SaveDir);
-            return train is null ? Test(settings, model, device, test) : Train(settings, args, model, device, train, test);
+            if (train is null)
+                return Test(settings, model, device, test);
+            runLock ??= Lock(settings.SaveDir);
+            return Train(settings, args, new RunDefinition(settings.Epochs, runDefining), model, device, train, test);
         }
         catch (Exception e) when (e is UserInputException or TrainingDivergedException)
         {
@@ -44,22 +52,22 @@ public static class RunCommand
             Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
             return Failure;
         }
+        finally
+        {
+            runLock?.Dispose();
+        }
     }
 
-    private static int Train(RunSettings settings, string[] args, CapsuleNetwork model, Device device, MnistData train, MnistData test)
+    private static RunLock Lock(string saveDir) =>
+        RunLock.TryAcquire(saveDir) ?? throw new UserInputException($"Another training run is writing to '{saveDir}'; wait for it to end, or choose another --save_dir.");
+
+    private static int Train(RunSettings settings, string[] args, RunDefinition run, CapsuleNetwork model, Device device, MnistData train, MnistData test)
     {
         using var interruption = new Interruption();
         Console.WriteLine($"Data: {train.Count} training and {test.Count} validation images from '{settings.DataDir}'.");
         var trainer = new Trainer(model, settings, device);
-        var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug);
-        int firstEpoch = 0;
-        if (settings.Resume)
-        {
-            Checkpoint checkpoint = Checkpoint.Load(settings.SaveDir, model, trainer.Optimizer);
-            firstEpoch = checkpoint.NextEpoch;
-            artifacts.Resume(firstEpoch, checkpoint.BestValAccuracy);
-            Console.WriteLine($"Resuming at epoch {firstEpoch + 1}/{settings.Epochs} from '{Path.Combine(settings.SaveDir, Checkpoint.FileName)}'.");
-        }
+        var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug, run);
+        int firstEpoch = TrainingStart.Prepare(settings, artifacts, model, trainer.Optimizer);
 
         if (!trainer.Train(new BatchLoader(train), new BatchLoader(test), firstEpoch, artifacts, interruption.Token))
         {

@@ -27,4 +27,5 @@ public sealed record RunSettings
     public int? TrainSamples { get; init; }
     public int? TestSamples { get; init; }
     public bool Resume { get; init; }
+    public bool Overwrite { get; init; }
 }
