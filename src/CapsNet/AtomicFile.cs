@@ -1,15 +1,18 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
 namespace CapsNet;
 
 /// <summary>
-/// Writes a file under a temporary name in the same folder and renames it into place, so readers and crashes
-/// only ever see the old file or the complete new one.
+/// Writes a file under a temporary name in the same folder, flushes it to disk, renames it into place and flushes
+/// the folder, so readers and crashes (a kill, a power cut) only ever see the old file or the complete new one.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
         string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryName(Path.GetFileName(fullPath)));
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
@@ -17,7 +20,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, fullPath, overwrite: true);
+            MoveIntoPlace(temporary, fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -34,6 +37,54 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Renames <paramref name="source"/>, complete and flushed, to <paramref name="destination"/> on the same file
+    /// system, replacing it, and flushes the destination's folder.
+    /// </summary>
+    public static void MoveIntoPlace(string source, string destination)
+    {
+        string name = Path.GetFileName(destination);
+        FaultPoint.Reach($"{name} written");
+        File.Move(source, destination, overwrite: true);
+        FlushFolder(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        FaultPoint.Reach($"{name} renamed");
+    }
+
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(text);
+        });
+
+    /// <summary>
+    /// The file a killed write of <paramref name="name"/> left behind, or null for any other name: the temporary
+    /// files are <c>.NAME.GUID.tmp</c>.
+    /// </summary>
+    public static string? TargetOfTemporary(string name)
+    {
+        Match match = TemporaryPattern().Match(name);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    public static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
+
+    [GeneratedRegex(@"^\.(.+)\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryPattern();
+
+    // A rename lives in the folder's own data: until the folder is flushed, a power cut may undo it (as databases
+    // know). Best effort: a folder that cannot be opened or flushed (some network file systems) leaves nothing better.
+    private static void FlushFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        int descriptor = Open(folder, ReadOnly);
+        if (descriptor < 0)
+            return;
+        FileSync(descriptor);
+        Close(descriptor);
+    }
+
     // Cleanup must not replace the error that brought us here (the folder may be gone, say).
     private static void DeleteQuietly(string path)
     {
@@ -46,10 +97,14 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllText(string path, string text) =>
-        Write(path, stream =>
-        {
-            using var writer = new StreamWriter(stream, leaveOpen: true);
-            writer.Write(text);
-        });
+    private const int ReadOnly = 0;
+
+    [DllImport("libc", EntryPoint = "open")]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync")]
+    private static extern int FileSync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int descriptor);
 }

@@ -24,7 +24,7 @@ internal sealed class CapsNetProcess : IDisposable
         }
     }
 
-    private CapsNetProcess(IEnumerable<string> args, string? workingDirectory = null)
+    private CapsNetProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -35,6 +35,8 @@ internal sealed class CapsNetProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "capsnet.dll"));
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
@@ -55,13 +57,59 @@ internal sealed class CapsNetProcess : IDisposable
 
     public static CapsNetProcess Start(params string[] args) => new(args);
 
+    /// <summary>
+    /// Runs until the program pauses at fault point <paramref name="point"/> (see <c>FaultPoint</c>), kills it
+    /// there with SIGKILL and returns its output; fails if it ends without reaching the point.
+    /// </summary>
+    public static string KillAt(string point, params string[] args)
+    {
+        using var process = StartPausedAt(point, args);
+        process.Kill();
+        return process.Stdout + process.Stderr;
+    }
+
+    /// <summary>Starts the program and returns once it is paused at fault point <paramref name="point"/>.</summary>
+    public static CapsNetProcess StartPausedAt(string point, params string[] args)
+    {
+        var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoint.Variable] = point });
+        try
+        {
+            process.WaitForOutput($"fault point paused: {point}", TimeSpan.FromMinutes(10));
+            return process;
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the program with SIGKILL, as the OOM killer or a power cut would stop it, and waits for the end.</summary>
+    public void Kill()
+    {
+        Signal(Sigkill);
+        WaitForExit(TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Runs to the end with fault points listed on stderr; returns the exit code and the points in order.</summary>
+    public static (int ExitCode, string[] Points, string Output) RunListingFaultPoints(params string[] args)
+    {
+        using var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoint.Variable] = "list" });
+        int exitCode = process.WaitForExit(TimeSpan.FromMinutes(10));
+        string[] points = process.Stderr.Split('\n')
+            .Where(line => line.StartsWith("fault point: ", StringComparison.Ordinal))
+            .Select(line => line["fault point: ".Length..].TrimEnd('\r'))
+            .ToArray();
+        return (exitCode, points, process.Stdout + process.Stderr);
+    }
+
     /// <summary>Runs to the end and returns exit code, standard output and standard error.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => RunIn(RepoPaths.Root, args);
 
     /// <summary>Runs to the end in <paramref name="workingDirectory"/>, where a data/NAME folder is looked for first.</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunIn(string workingDirectory, params string[] args)
     {
-        using var process = new CapsNetProcess(args, workingDirectory);
+        using var process = new CapsNetProcess(args, workingDirectory: workingDirectory);
         int exitCode = process.WaitForExit(TimeSpan.FromMinutes(10));
         return (exitCode, process.Stdout, process.Stderr);
     }
@@ -109,6 +157,8 @@ internal sealed class CapsNetProcess : IDisposable
         lock (buffer)
             buffer.AppendLine(line);
     }
+
+    private const int Sigkill = 9;
 
     private static readonly IntPtr SignalDefault = 0;
     private static readonly IntPtr SignalIgnore = 1;

@@ -40,7 +40,8 @@ public sealed class CapsNetOptions
     public Option<Preprocess> Preprocess { get; } = new("--preprocess") { Description = "auto: MNIST's digit preparation for grey models (grey, ink light on dark, cropped, fitted into 20x20, centred by mass in 28x28), a resize for colour ones; mnist; none: resize only", DefaultValueFactory = _ => Imaging.Preprocess.Auto };
     public Option<bool> Recon { get; } = new("--recon") { Description = "Also write recon.png: each input as the network saw it beside its reconstruction" };
     public Argument<string[]> Paths { get; } = new("PATH") { Description = "Picture files, or folders searched recursively for PNG, JPEG, BMP, GIF, TIFF and WebP", Arity = ArgumentArity.OneOrMore };
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch and lr schedule" };
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch, lr schedule and the run's settings" };
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Start a new run even where save_dir holds an unfinished one, removing its files" };
 
     public CapsNetOptions()
     {
@@ -97,6 +98,7 @@ public sealed class CapsNetOptions
             TestSamples = parsed.GetValue(TestSamples),
             ValSamples = parsed.GetValue(ValSamples),
             Resume = parsed.GetValue(Resume),
+            Overwrite = parsed.GetValue(Overwrite),
         };
     }
 

@@ -14,16 +14,38 @@ namespace CapsNet.Cli;
 /// </summary>
 public static class RunHandler
 {
-    public static int Execute(RunSettings settings, string[] args, IAnsiConsole console, TextWriter error) =>
-        Failures.Report(error, () =>
+    /// <param name="runDefining">The settings a training run's checkpoint stores, by flag name.</param>
+    public static int Execute(RunSettings settings, string[] args, IReadOnlyDictionary<string, string> runDefining, IAnsiConsole console,
+        TextWriter error)
+    {
+        // One training run per folder. Locked at once when the folder exists, so that a second run stops before
+        // loading anything and writes nothing; a new folder is locked when created, after the checks.
+        RunLock? runLock = null;
+        try
         {
-            console.Line(SettingsLine.Format(settings));
-            TorchRuntime.SetThreads(settings.Threads);
-            Device device = TorchRuntime.SelectDevice(settings.Device);
-            return settings.Testing ? Test(settings, device, console) : Train(settings, args, device, console, error);
-        });
+            return Failures.Report(error, () =>
+            {
+                if (!settings.Testing && Directory.Exists(settings.SaveDir))
+                    runLock = Lock(settings.SaveDir);
+                console.Line(SettingsLine.Format(settings));
+                TorchRuntime.SetThreads(settings.Threads);
+                Device device = TorchRuntime.SelectDevice(settings.Device);
+                return settings.Testing
+                    ? Test(settings, device, console)
+                    : Train(settings, args, new RunDefinition(settings.Epochs, runDefining), device, console, error, () => runLock ??= Lock(settings.SaveDir));
+            });
+        }
+        finally
+        {
+            runLock?.Dispose();
+        }
+    }
 
-    private static int Train(RunSettings settings, string[] args, Device device, IAnsiConsole console, TextWriter error)
+    private static RunLock Lock(string saveDir) =>
+        RunLock.TryAcquire(saveDir) ?? throw new UserInputException($"Another training run is writing to '{saveDir}'; wait for it to end, or choose another --save_dir.");
+
+    private static int Train(RunSettings settings, string[] args, RunDefinition run, Device device, IAnsiConsole console, TextWriter error,
+        Func<RunLock> lockFolder)
     {
         string dataset = settings.Dataset ?? DataSets.Default;
         using DataSet data = DataLoading.Load(new DataRequest(dataset, WithTrain: true, settings.TrainSamples, settings.TestSamples,
@@ -38,20 +60,14 @@ public static class RunHandler
             ModelFactory.EnsureSameShape(WeightsFile.ReadConfig(settings.Weights, settings.Routings), config, settings.Weights, dataset);
         using CapsuleNetwork model = ModelFactory.Build(config, settings.Weights, settings.Seed, settings.Precision, device, console);
         OutputFolder.Prepare(settings.SaveDir);
+        lockFolder();
 
         using var interruption = new Interruption(error);
         string validation = settings.ValSamples is null ? "validation (the test set)" : "held-out validation";
         console.Line($"Data: {split.Train.Count} training and {split.Validation.Count} {validation} images from '{data.Name}' ({data.Describe()}).");
         var trainer = new Trainer(model, settings, device, console);
-        var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug, console);
-        int firstEpoch = 0;
-        if (settings.Resume)
-        {
-            Checkpoint checkpoint = Checkpoint.Load(settings.SaveDir, model, trainer.Optimizer);
-            firstEpoch = checkpoint.NextEpoch;
-            artifacts.Resume(firstEpoch, checkpoint.BestValAccuracy);
-            console.Line($"Resuming at epoch {firstEpoch + 1}/{settings.Epochs} from '{Path.Combine(settings.SaveDir, Checkpoint.FileName)}'.");
-        }
+        var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug, run, console);
+        int firstEpoch = TrainingStart.Prepare(settings, artifacts, model, trainer.Optimizer, console);
 
         if (!trainer.Train(new BatchLoader(split.Train), new BatchLoader(split.Validation), firstEpoch, artifacts, interruption.Token))
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CapsNet.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -6,18 +7,37 @@ using TorchSharp.Modules;
 namespace CapsNet.Training;
 
 /// <summary>
-/// The resumable state after a finished epoch: weights, Adam state and where the schedule stands. The two
-/// tensor files carry the epoch in their names and <c>checkpoint.json</c>, written last, points at them, so an
-/// interrupted save leaves the previous checkpoint usable.
+/// The resumable state after a finished epoch: weights, Adam state, where the schedule stands, and what the run is
+/// (<see cref="Epochs"/>, <see cref="Settings"/>; absent from checkpoints of older versions). The two tensor files
+/// carry the epoch in their names and <c>checkpoint.json</c>, written last, points at them: it is the run's one
+/// source of truth, and what an interrupted save leaves beyond it is removed by <see cref="RunFolder.RollBack"/>.
 /// </summary>
 public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string ModelFile, string OptimizerFile)
 {
     public const string FileName = "checkpoint.json";
 
-    public static void Save(string saveDir, int nextEpoch, double bestValAccuracy, CapsuleNetwork model, Adam optimizer)
+    public int? Epochs { get; init; }
+
+    public Dictionary<string, string>? Settings { get; init; }
+
+    [JsonIgnore]
+    public bool Finished => NextEpoch >= Epochs;
+
+    public static string ModelFileOf(int nextEpoch) => $"checkpoint-{nextEpoch:D2}.pt";
+
+    public static string OptimizerFileOf(int nextEpoch) => $"checkpoint-{nextEpoch:D2}.optimizer";
+
+    /// <summary>
+    /// Writes the tensor files, then <c>checkpoint.json</c> (the commit point), then removes the previous
+    /// checkpoint's files: a crash at any moment leaves either the previous checkpoint or this one complete.
+    /// </summary>
+    public static void Save(string saveDir, int nextEpoch, double bestValAccuracy, RunDefinition run, CapsuleNetwork model, Adam optimizer)
     {
-        Checkpoint? previous = ReadOrNull(saveDir);
-        var checkpoint = new Checkpoint(nextEpoch, bestValAccuracy, $"checkpoint-{nextEpoch:D2}.pt", $"checkpoint-{nextEpoch:D2}.optimizer");
+        var checkpoint = new Checkpoint(nextEpoch, bestValAccuracy, ModelFileOf(nextEpoch), OptimizerFileOf(nextEpoch))
+        {
+            Epochs = run.Epochs,
+            Settings = new Dictionary<string, string>(run.Settings),
+        };
         WeightsFile.Save(model, Path.Combine(saveDir, checkpoint.ModelFile));
         AtomicFile.Write(Path.Combine(saveDir, checkpoint.OptimizerFile), stream =>
         {
@@ -25,17 +45,12 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
             optimizer.save_state_dict(writer);
         });
         AtomicFile.WriteAllText(Path.Combine(saveDir, FileName), JsonSerializer.Serialize(checkpoint));
-        if (previous is not null && previous.ModelFile != checkpoint.ModelFile)
-        {
-            File.Delete(Path.Combine(saveDir, previous.ModelFile));
-            File.Delete(Path.Combine(saveDir, previous.OptimizerFile));
-        }
+        RunFolder.RemoveOtherCheckpointFiles(saveDir, checkpoint);
     }
 
-    public static Checkpoint Load(string saveDir, CapsuleNetwork model, Adam optimizer)
+    /// <summary>Loads the weights and Adam state <paramref name="checkpoint"/> points at.</summary>
+    public static void Load(string saveDir, Checkpoint checkpoint, CapsuleNetwork model, Adam optimizer)
     {
-        Checkpoint checkpoint = Read(saveDir)
-            ?? throw new UserInputException($"Cannot resume: no {FileName} in '{saveDir}'. Train without --resume first.");
         WeightsFile.Load(model, Path.Combine(saveDir, checkpoint.ModelFile));
         string optimizerPath = Path.Combine(saveDir, checkpoint.OptimizerFile);
         if (!File.Exists(optimizerPath))
@@ -48,11 +63,10 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
         {
             throw new UserInputException($"Cannot resume: optimizer state '{optimizerPath}' is damaged ({e.Message}).", e);
         }
-        return checkpoint;
     }
 
     /// <summary>The checkpoint in <paramref name="saveDir"/>, or null when there is none; fails when it is unusable.</summary>
-    private static Checkpoint? Read(string saveDir)
+    public static Checkpoint? Read(string saveDir)
     {
         string path = Path.Combine(saveDir, FileName);
         if (!File.Exists(path))
@@ -71,8 +85,8 @@ public sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string Mo
         return checkpoint;
     }
 
-    /// <summary>The previous checkpoint, when it can be read, so that a fresh run can replace a broken one.</summary>
-    private static Checkpoint? ReadOrNull(string saveDir)
+    /// <summary>The checkpoint, when there is one that can be read: a run that is not resuming may replace a broken one.</summary>
+    public static Checkpoint? ReadOrNull(string saveDir)
     {
         try
         {

@@ -39,4 +39,5 @@ public sealed record RunSettings
     public int? ValSamples { get; init; }
 
     public bool Resume { get; init; }
+    public bool Overwrite { get; init; }
 }

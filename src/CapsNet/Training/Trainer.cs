@@ -36,6 +36,7 @@ public sealed class Trainer
     {
         for (int epoch = firstEpoch; epoch < _settings.Epochs; epoch++)
         {
+            FaultPoint.Stage = $"epoch {epoch + 1}";
             double lr = LearningRate.At(_settings.Lr, _settings.LrDecay, epoch);
             foreach (ParamGroup group in Optimizer.ParamGroups)
                 group.LearningRate = lr;
@@ -53,6 +54,7 @@ public sealed class Trainer
                 $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: {lr.ToString("G4", CultureInfo.InvariantCulture)}");
             artifacts.EndEpoch(metrics, _model, Optimizer);
         }
+        FaultPoint.Stage = "end";
         return true;
     }
 
@@ -71,6 +73,7 @@ public sealed class Trainer
                 using (batch)
                     Step(batch, totals, epoch, done + 1);
                 report(++done, $"loss {totals.Loss:F4} acc {totals.Accuracy:F4}");
+                FaultPoint.Reach($"batch {done}");
                 if (cancel.IsCancellationRequested)
                 {
                     finished = false;

@@ -16,11 +16,14 @@ public sealed class TrainingLog
 
     public IReadOnlyList<EpochMetrics> Rows => _rows;
 
-    /// <summary>Reads the rows of the epochs before <paramref name="nextEpoch"/> from an existing log, for a resumed run.</summary>
-    public void LoadEpochsBefore(int nextEpoch)
+    /// <summary>
+    /// Reads the rows of the epochs before <paramref name="nextEpoch"/> from an existing log, for a resumed run;
+    /// true when the file held rows of later epochs too.
+    /// </summary>
+    public bool LoadEpochsBefore(int nextEpoch)
     {
         if (!File.Exists(Path))
-            return;
+            return false;
         string[] lines;
         try
         {
@@ -32,19 +35,27 @@ public sealed class TrainingLog
         }
         if (lines.Length == 0 || lines[0] != EpochMetrics.CsvHeader)
             throw new UserInputException($"Cannot resume: '{Path}' does not start with the log.csv header.");
+        EpochMetrics[] rows;
         try
         {
-            _rows.AddRange(lines.Skip(1).Where(line => line.Length > 0).Select(EpochMetrics.FromCsv).Where(row => row.Epoch < nextEpoch));
+            rows = lines.Skip(1).Where(line => line.Length > 0).Select(EpochMetrics.FromCsv).ToArray();
         }
         catch (FormatException e)
         {
             throw new UserInputException($"Cannot resume: '{Path}' has a malformed row ({e.Message}).", e);
         }
+        _rows.AddRange(rows.Where(row => row.Epoch < nextEpoch));
+        return _rows.Count < rows.Length;
     }
 
     public void Append(EpochMetrics row)
     {
         _rows.Add(row);
+        Save();
+    }
+
+    public void Save()
+    {
         var text = new StringBuilder().AppendLine(EpochMetrics.CsvHeader);
         foreach (EpochMetrics r in _rows)
             text.AppendLine(r.ToCsv());

@@ -113,6 +113,22 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void GzipInflatingFarPastItsHeaderIsRefused()
+    {
+        // Ten images declared, 100 MB of zeros behind them (100 KB compressed).
+        var bomb = new MemoryStream();
+        using (var gzip = new GZipStream(bomb, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]);
+            gzip.Write(new byte[100 << 20]);
+        }
+        string dir = DataWith("t10k-labels-idx1-ubyte", TestLabels());
+        File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), bomb.ToArray());
+
+        AssertRejected(1, "t10k-images-idx3-ubyte.gz' has more bytes than the 7,856 its header (10x28x28) describes.", "-t", "--data_dir", dir);
+    }
+
+    [Fact]
     public void ImageAndLabelCountMismatchIsNamed()
     {
         byte[] labels = TestLabels()[..9008];

@@ -109,7 +109,7 @@ public sealed class IdxFileTests : IDisposable
     {
         string path = WritePlain("images", [.. TwoImages(), 7, 7]);
 
-        Assert.Contains("has 2 bytes beyond the 28 its header (2x2x3) describes", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Contains("has more bytes than the 28 its header (2x2x3) describes", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
     }
 
     [Fact]
@@ -126,12 +126,47 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void HugeDimensionsDoNotOverflow()
+    public void HugeDimensionsDoNotOverflowAndAreRefusedBeforeReading()
     {
         byte[] bytes = [0, 0, 8, 3, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff];
         string path = WritePlain("huge", bytes);
 
-        Assert.Contains("is truncated: 16 bytes", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Equal(
+            $"Data file '{path}' declares 2147483647x2147483647x2147483647 = 9,903,520,300,447,984,150,353,281,023 bytes, " +
+            "more than the 2,147,483,591 an IDX file may hold here.",
+            ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void HeaderJustOverTheLimitIsRefused()
+    {
+        // 2 x 32768 x 32768 = 2^31 bytes, one array's worth too many.
+        byte[] bytes = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0x80, 0, 0, 0, 0x80, 0];
+        string path = WritePlain("just-over", bytes);
+
+        Assert.Contains("declares 2x32768x32768 = 2,147,483,648 bytes, more than the 2,147,483,591", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void GzipThatInflatesFarPastItsHeaderIsRefusedWithoutInflatingIt()
+    {
+        // A header declaring ten 28x28 images (7,840 bytes), then 100 MB of zeros: about 100 KB compressed.
+        string path = _dir.File("bomb.gz");
+        using (var gzip = new GZipStream(File.Create(path), CompressionLevel.SmallestSize))
+        {
+            gzip.Write([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]);
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 100; i++)
+                gzip.Write(zeros);
+        }
+        Assert.InRange(new FileInfo(path).Length, 1, 1_000_000);
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        string error = ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"Data file '{path}' has more bytes than the 7,856 its header (10x28x28) describes.", error);
+        Assert.True(allocated < 4_000_000, $"reading the header and payload allocated {allocated:N0} bytes");
     }
 
     [Fact]

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using CapsNet.Tests.Model;
+using Xunit.Abstractions;
+
+namespace CapsNet.Tests.Training;
+
+/// <summary>
+/// A short seeded run killed with SIGKILL at many moments, including inside every write of the first epoch's
+/// checkpoint, and resumed each time, ends exactly as the run that was never interrupted.
+/// </summary>
+public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    // 40 training images in batches of 20: two batches an epoch, two epochs.
+    private static string[] Args(string saveDir, params string[] more) =>
+        ["--epochs", "2", "--batch_size", "20", "--train_samples", "40", "--test_samples", "20", "--seed", "7", "--save_dir", saveDir, .. more];
+
+    [Fact]
+    public void KilledAtAnyMomentAndResumedTheRunEndsAsTheUninterruptedOne()
+    {
+        var clock = Stopwatch.StartNew();
+        string straight = _dir.File("straight"), killed = _dir.File("killed");
+        var (exitCode, points, listing) = CapsNetProcess.RunListingFaultPoints(Args(straight));
+        Assert.True(exitCode == 0, listing);
+
+        // Every moment of the first epoch (its batches and each write of its files, before and after the
+        // rename), then every second moment of the rest; and once inside the clean-up a resumed run starts with.
+        string[] firstEpoch = points.Where(p => p.StartsWith("epoch 1/", StringComparison.Ordinal)).ToArray();
+        string[] rest = points.Where(p => !p.StartsWith("epoch 1/", StringComparison.Ordinal) && !p.StartsWith("start/", StringComparison.Ordinal)).ToArray();
+        var targets = firstEpoch.Concat(rest.Where((_, i) => i % 2 == 0)).ToList();
+        Assert.Contains("epoch 1/checkpoint.json written", targets);  // the moment the issue reported
+        Assert.Contains("epoch 2/log.png written", targets);  // log.csv has epoch 2's row, which the next start removes
+        targets.Insert(targets.IndexOf("epoch 2/log.png written") + 1, "start/log.csv written");
+        Assert.True(targets.Count >= 20, string.Join("\n", points));
+
+        foreach (string target in targets)
+        {
+            bool started = Directory.Exists(killed) && Directory.EnumerateFileSystemEntries(killed).Any();
+            CapsNetProcess.KillAt(target, Args(killed, started ? ["--resume"] : []));
+            output.WriteLine($"killed at {target}: {string.Join(" ", Listing(killed))}");
+        }
+        var (finalExitCode, finalOutput, finalErrors) = CapsNetProcess.Run(Args(killed, "--resume"));
+        Assert.True(finalExitCode == 0, finalOutput + finalErrors);
+
+        Assert.Equal(Listing(straight), Listing(killed));
+        Assert.DoesNotContain(Listing(killed), name => name.EndsWith(".tmp", StringComparison.Ordinal));
+        // log.csv, checkpoint.json and the Adam state byte for byte; trained_model.pt, the best weights and the checkpoint's weights tensor for tensor.
+        foreach (string file in Listing(straight).Where(name => Path.GetExtension(name) is ".csv" or ".json" or ".optimizer"))
+            Assert.True(File.ReadAllBytes(Path.Combine(straight, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))), $"{file} differs");
+        foreach (string file in Listing(straight).Where(name => Path.GetExtension(name) is ".pt"))
+            Assert.Empty(SameWeights.Differences(Path.Combine(straight, file), Path.Combine(killed, file)));
+        foreach (string events in Directory.GetFiles(Path.Combine(straight, "tensorboard-logs")))
+        {
+            string other = Path.Combine(killed, "tensorboard-logs", Path.GetFileName(events));
+            Assert.Equal(9, Events(events).Length);  // the epoch's losses, accuracies and lr
+            Assert.Equal(Events(events), Events(other));
+        }
+        output.WriteLine($"{targets.Count} kills and resumes in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    // Every name under the folder, relative to it, sorted.
+    private static string[] Listing(string folder) =>
+        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(folder, path)).Order(StringComparer.Ordinal).ToArray();
+
+    // The events of a TensorBoard file after the first (the file's version), as hex, each without its wall time
+    // (protobuf field 1, a double: tag 0x09 and eight bytes), which is when the epoch was written.
+    private static string[] Events(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var events = new List<string>();
+        for (int at = 0; at < bytes.Length;)
+        {
+            int length = (int)BitConverter.ToInt64(bytes, at);  // a record: length, its CRC, the event, the event's CRC
+            byte[] data = bytes[(at + 12)..(at + 12 + length)];
+            events.Add(Convert.ToHexString(data[0] == 0x09 ? data[9..] : data));
+            at += 12 + length + 4;
+        }
+        return events.Skip(1).ToArray();
+    }
+}
