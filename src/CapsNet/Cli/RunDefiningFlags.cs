@@ -55,6 +55,7 @@ public sealed class RunDefiningFlags(Option<int> epochs, IReadOnlyList<Option> f
     // As the command line spells it: enums in lower case.
     private static string? ValueOf(OptionResult? result) => result?.GetValueOrDefault<object?>() switch
     {
+        null => null,
         Enum value => value.ToString().ToLowerInvariant(),
         var value => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
