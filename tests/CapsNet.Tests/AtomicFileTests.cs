@@ -37,6 +37,81 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void AReaderThatOpenedTheOldFileKeepsReadingItWhole()
+    {
+        // A rename swaps the name over to a new file; copying onto the old one would rewrite what the reader reads.
+        string path = _dir.File("trained_model.pt");
+        byte[] old = Filled(1 << 20, 1), replacement = Filled(1 << 20, 2);
+        File.WriteAllBytes(path, old);
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var start = new byte[1000];
+        reader.ReadExactly(start);
+
+        AtomicFile.Write(path, stream => stream.Write(replacement));
+
+        var rest = new byte[old.Length];
+        int read = reader.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false);
+        Assert.Equal(old.Length - start.Length, read);
+        Assert.True(start.Concat(rest[..read]).SequenceEqual(old), "the open file changed under its reader");
+        Assert.Equal(replacement, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void TheOldFileStaysWholeUnderAnotherName()
+    {
+        // A hard link is the old file under a second name: a rename leaves it alone, an overwrite in place would not.
+        string path = _dir.File("weights-01.pt"), link = _dir.File("previous.pt");
+        byte[] old = Filled(1 << 20, 1), replacement = Filled(1 << 19, 2);
+        File.WriteAllBytes(path, old);
+        Sh($"ln '{path}' '{link}'");
+
+        AtomicFile.Write(path, stream => stream.Write(replacement));
+
+        Assert.Equal(replacement, File.ReadAllBytes(path));
+        Assert.True(File.ReadAllBytes(link).SequenceEqual(old), "the old file was rewritten in place");
+    }
+
+    [Fact]
+    public async Task ReadersDuringRepeatedWritesSeeOnlyWholeVersions()
+    {
+        const int size = 4 << 20, versions = 12;
+        string path = _dir.File("log.csv");
+        File.WriteAllBytes(path, Filled(size, 0));
+        using var done = new CancellationTokenSource();
+        int reads = 0;
+        var torn = new List<string>();
+        var reader = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                byte[] seen = File.ReadAllBytes(path);
+                reads++;
+                if (seen.Length != size || seen.Any(b => b != seen[0]))
+                    torn.Add($"{seen.Length} bytes, first {seen.FirstOrDefault()}, last {seen.LastOrDefault()}");
+            }
+        });
+
+        for (byte version = 1; version <= versions; version++)
+        {
+            byte value = version;
+            AtomicFile.Write(path, stream =>
+            {
+                // Written in pieces, so a reader of a file being filled in place would catch it part-way.
+                for (int offset = 0; offset < size; offset += 64 << 10)
+                    stream.Write(Filled(64 << 10, value));
+            });
+        }
+        done.Cancel();
+        await reader;
+
+        Assert.True(reads > 0);
+        Assert.True(torn.Count == 0, $"{torn.Count} of {reads} reads saw a partial file, e.g. {torn.FirstOrDefault()}");
+        Assert.Equal(Filled(size, versions), File.ReadAllBytes(path));
+    }
+
+    private static byte[] Filled(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
+
+    [Fact]
     public void DiskFullIsReportedAndTheOldFileStays()
     {
         // A real full disk: a 256 KiB tmpfs (the tests run as root, as CI does).

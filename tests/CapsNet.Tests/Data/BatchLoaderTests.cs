@@ -99,4 +99,79 @@ public sealed class BatchLoaderTests
         Assert.True(a.Images.equal(b.Images).all().item<bool>());
         Assert.True(a.Labels.equal(b.Labels).all().item<bool>());
     }
+
+    // Shifts for side 28 and fraction 0.1: uniform on [-2.8, 2.8] rounded, so -3 and 3 have 0.3/5.6, the others 1/5.6.
+    private static readonly double[] ShiftProbabilities = [0.3 / 5.6, 1 / 5.6, 1 / 5.6, 1 / 5.6, 1 / 5.6, 1 / 5.6, 0.3 / 5.6];
+    // Upper 0.1% points of chi-square: an honest draw exceeds them for one seed in a thousand.
+    private const double ChiSquare6Df = 22.458, ChiSquare36Df = 67.985;
+
+    /// <summary>The (dx, dy) of every image of a training pass over single-pixel images, in the order served.</summary>
+    private static List<(int Dx, int Dy)> ObservedShifts(int images, int seed)
+    {
+        const int centre = 14;
+        var pixels = zeros(images, 1, 28, 28);
+        pixels[.., 0, centre, centre] = 1f;
+        using var data = new MnistData(pixels, zeros(images, ScalarType.Int64));
+        var shifts = new List<(int, int)>();
+        foreach (Batch batch in new BatchLoader(data).Batches(100, new Random(seed), shiftFraction: 0.1, dropLast: true))
+        {
+            using (batch)
+            {
+                Tensor flat = batch.Images.view(batch.Size, -1);
+                Assert.True(flat.count_nonzero([1]).eq(1).all().item<bool>(), "an image lost its pixel or gained one");
+                foreach (long at in flat.argmax(1).data<long>().ToArray())
+                    shifts.Add(((int)(at % 28) - centre, (int)(at / 28) - centre));
+            }
+        }
+        return shifts;
+    }
+
+    /// <summary>Pearson's statistic for independence of the two shifts in each pair, from a 7x7 table.</summary>
+    private static double IndependenceChiSquare(IReadOnlyList<(int A, int B)> pairs)
+    {
+        var table = new double[7, 7];
+        foreach (var (a, b) in pairs)
+            table[a + 3, b + 3]++;
+        double statistic = 0;
+        for (int i = 0; i < 7; i++)
+        {
+            for (int j = 0; j < 7; j++)
+            {
+                double rowTotal = Enumerable.Range(0, 7).Sum(k => table[i, k]);
+                double columnTotal = Enumerable.Range(0, 7).Sum(k => table[k, j]);
+                double expected = rowTotal * columnTotal / pairs.Count;
+                statistic += (table[i, j] - expected) * (table[i, j] - expected) / expected;
+            }
+        }
+        return statistic;
+    }
+
+    private static double GoodnessOfFitChiSquare(IEnumerable<int> shifts)
+    {
+        int[] counts = new int[7];
+        foreach (int shift in shifts)
+            counts[shift + 3]++;
+        int total = counts.Sum();
+        return Enumerable.Range(0, 7).Sum(k => Math.Pow(counts[k] - total * ShiftProbabilities[k], 2) / (total * ShiftProbabilities[k]));
+    }
+
+    [Fact]
+    public void ShiftsAreDrawnIndependentlyPerAxisAndPerImage()
+    {
+        List<(int Dx, int Dy)> shifts = ObservedShifts(images: 4000, seed: 17);
+
+        // Under independence P(dx == dy) = sum p_k^2 = 0.165; a shared draw would make it 1.
+        double same = shifts.Count(s => s.Dx == s.Dy) / (double)shifts.Count;
+        Assert.True(same is > 0.13 and < 0.20, $"{same:P1} of the images have dx == dy; independent draws give 16.5%");
+        double axes = IndependenceChiSquare(shifts);
+        Assert.True(axes < ChiSquare36Df, $"dx and dy are dependent: chi-square {axes:F1} >= {ChiSquare36Df}");
+        double nextDx = IndependenceChiSquare(shifts.Zip(shifts.Skip(1), (a, b) => (a.Dx, b.Dx)).ToList());
+        double nextDy = IndependenceChiSquare(shifts.Zip(shifts.Skip(1), (a, b) => (a.Dy, b.Dy)).ToList());
+        Assert.True(nextDx < ChiSquare36Df, $"consecutive images' dx are dependent: chi-square {nextDx:F1}");
+        Assert.True(nextDy < ChiSquare36Df, $"consecutive images' dy are dependent: chi-square {nextDy:F1}");
+        double fitDx = GoodnessOfFitChiSquare(shifts.Select(s => s.Dx));
+        double fitDy = GoodnessOfFitChiSquare(shifts.Select(s => s.Dy));
+        Assert.True(fitDx < ChiSquare6Df, $"dx is not rounded uniform on [-2.8, 2.8]: chi-square {fitDx:F1}");
+        Assert.True(fitDy < ChiSquare6Df, $"dy is not rounded uniform on [-2.8, 2.8]: chi-square {fitDy:F1}");
+    }
 }

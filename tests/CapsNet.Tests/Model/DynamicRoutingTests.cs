@@ -152,6 +152,7 @@ public sealed class DynamicRoutingTests
     {
         using var uHat = RandomPredictions(seed: 1);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => DynamicRouting.Route(uHat, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => DynamicRouting.Route(uHat, 0));
+        Assert.Equal("iterations", error.ParamName);  // the check itself, not an index error further on
     }
 }

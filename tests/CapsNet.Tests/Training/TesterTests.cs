@@ -1,6 +1,7 @@
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Model;
+using CapsNet.Tests.Model;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -45,6 +46,37 @@ public sealed class TesterTests : IDisposable
                 Assert.Equal(Pixel(reconstructions, k, row, col), image[tileX + col, tileY + 140 + row].PackedValue);
             }
         }
+    }
+
+    [Fact]
+    public void RealAndReconstructedDecodesThePredictedClassNotTheLabel()
+    {
+        string path = _dir.File("real_and_recon.png");
+        using var model = GrownNetwork.Build();
+
+        new Tester(model, CPU).SaveRealAndReconstructed(_test, path);
+
+        using var image = Image.Load<L8>(path);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor capsules = model.Encode(_test.Images[..50]);
+        Tensor predicted = model.Decode(capsules, nn.functional.one_hot(Capsules.Length(capsules).argmax(1), 10));
+        Tensor labelled = model.Decode(capsules, nn.functional.one_hot(_test.Labels[..50], 10));
+        int matchPredicted = 0, matchLabel = 0;
+        for (int k = 0; k < 50; k++)
+        {
+            for (int row = 0; row < 28; row++)
+            {
+                for (int col = 0; col < 28; col++)
+                {
+                    byte shown = image[k % 10 * 28 + col, k / 10 * 28 + 140 + row].PackedValue;
+                    matchPredicted += shown == Pixel(predicted, k, row, col) ? 1 : 0;
+                    matchLabel += shown == Pixel(labelled, k, row, col) ? 1 : 0;
+                }
+            }
+        }
+        Assert.True(matchPredicted == 50 * 28 * 28, $"{50 * 28 * 28 - matchPredicted} pixels are not the predicted class's reconstruction");
+        Assert.True(matchLabel < 25 * 28 * 28, $"{matchLabel} of the pixels would be the same with the label's capsule");
     }
 
     [Fact]

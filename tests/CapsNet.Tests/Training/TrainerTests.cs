@@ -1,0 +1,86 @@
+using CapsNet.Data;
+using CapsNet.Model;
+using CapsNet.Tests.Model;
+using CapsNet.Training;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Training;
+
+/// <summary>
+/// What one training step and one validation pass compute, checked against the network's own pieces: the
+/// losses of the true label, and the decoder masked with the true label's capsule, never the predicted one's.
+/// </summary>
+public sealed class TrainerTests : IDisposable
+{
+    private const int Samples = 6;
+    private readonly CapsuleNetwork _model = GrownNetwork.Build();
+    private readonly Tensor _images = rand([Samples, 1, 28, 28], generator: new Generator(21));
+    private readonly Tensor _predicted;
+    private readonly Tensor _labels;
+
+    public TrainerTests()
+    {
+        using var noGrad = no_grad();
+        using Tensor lengths = Capsules.Length(_model.Encode(_images));
+        _predicted = lengths.argmax(1);
+        _labels = (_predicted + 3) % 10;  // never the prediction, so the two masks give different reconstructions
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _images.Dispose();
+        _predicted.Dispose();
+        _labels.Dispose();
+    }
+
+    private Trainer NewTrainer() => new(_model, new RunSettings { BatchSize = 3, LamRecon = 0.392 }, CPU);
+
+    /// <summary>Margin loss and reconstruction error of the whole set with the decoder masked by <paramref name="mask"/>.</summary>
+    private (double Margin, double Reconstruction) Losses(Tensor mask)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor capsules = _model.Encode(_images);
+        Tensor reconstruction = _model.Decode(capsules, nn.functional.one_hot(mask, 10));
+        return (CapsuleLoss.Margin(Capsules.Length(capsules), _labels).item<float>(),
+                CapsuleLoss.Reconstruction(_images, reconstruction).item<float>());
+    }
+
+    private static void AssertClose(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-5 * Math.Abs(expected), $"{what}: expected {expected:G7}, got {actual:G7}");
+
+    [Fact]
+    public void ValidationMasksTheDecoderWithTheTrueLabel()
+    {
+        var (margin, fromLabels) = Losses(_labels);
+        var (_, fromPrediction) = Losses(_predicted);
+
+        PassTotals totals = NewTrainer().Validate(new BatchLoader(new MnistData(_images, _labels)));
+
+        Assert.True(Math.Abs(fromLabels - fromPrediction) > 1e-3 * fromLabels, "the mask makes no difference to check");
+        AssertClose(fromLabels, totals.Reconstruction, "reconstruction loss");
+        AssertClose(margin, totals.Margin, "margin loss");
+        AssertClose(margin + 0.392 * fromLabels, totals.Loss, "total loss");
+        Assert.Equal(Samples, totals.Samples);
+        Assert.Equal(0, totals.Correct);
+    }
+
+    [Fact]
+    public void ATrainingStepMasksTheDecoderWithTheTrueLabelAndMovesTheWeights()
+    {
+        var (margin, fromLabels) = Losses(_labels);
+        var (_, fromPrediction) = Losses(_predicted);
+        using Tensor before = GrownNetwork.Parameter(_model, "decoder.0.weight").detach().clone();
+        var totals = new PassTotals();
+
+        using (var batch = new Batch(_images.clone(), _labels.clone()))
+            NewTrainer().Step(batch, totals, epoch: 0, batchNumber: 1);
+
+        Assert.True(Math.Abs(fromLabels - fromPrediction) > 1e-3 * fromLabels, "the mask makes no difference to check");
+        AssertClose(fromLabels, totals.Reconstruction, "reconstruction loss");
+        AssertClose(margin, totals.Margin, "margin loss");
+        Assert.Equal(Samples, totals.Samples);
+        Assert.False(before.equal(GrownNetwork.Parameter(_model, "decoder.0.weight")).all().item<bool>(), "the step left the decoder unchanged");
+    }
+}
