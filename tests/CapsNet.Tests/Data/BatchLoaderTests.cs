@@ -109,9 +109,9 @@ public sealed class BatchLoaderTests
     private static List<(int Dx, int Dy)> ObservedShifts(int images, int seed)
     {
         const int centre = 14;
-        var pixels = zeros(images, 1, 28, 28);
-        pixels[.., 0, centre, centre] = 1f;
-        using var data = new MnistData(pixels, zeros(images, ScalarType.Int64));
+        var pixels = zeros([images, 1, 28, 28], ScalarType.Byte);
+        pixels[.., 0, centre, centre] = 255;
+        using var data = new ImageSet(pixels, zeros(images, ScalarType.Int64));
         var shifts = new List<(int, int)>();
         foreach (Batch batch in new BatchLoader(data).Batches(100, new Random(seed), shiftFraction: 0.1, dropLast: true))
         {

@@ -59,7 +59,7 @@ public sealed class TesterTests : IDisposable
         using var image = Image.Load<L8>(path);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor capsules = model.Encode(_test.Images[..50]);
+        Tensor capsules = model.Encode(_test.Images(0, 50));
         Tensor predicted = model.Decode(capsules, nn.functional.one_hot(Capsules.Length(capsules).argmax(1), 10));
         Tensor labelled = model.Decode(capsules, nn.functional.one_hot(_test.Labels[..50], 10));
         int matchPredicted = 0, matchLabel = 0;
