@@ -31,9 +31,10 @@ public static class ImageFolder
         if (!Directory.Exists(testDir))
             throw new UserInputException($"Image folder '{root}' has no test/ folder of classes.");
 
-        IReadOnlyList<string> classes = request.ClassNames ?? ClassFolders(Directory.Exists(trainDir) ? trainDir : testDir);
+        string classDir = Directory.Exists(trainDir) ? trainDir : testDir;
+        IReadOnlyList<string> classes = request.ClassNames ?? ClassFolders(classDir);
         if (classes.Count < 2)
-            throw new UserInputException($"'{(Directory.Exists(trainDir) ? trainDir : testDir)}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; CapsNet needs at least 2.");
+            throw new UserInputException($"'{classDir}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; CapsNet needs at least 2.");
         var problems = new List<string>();
         List<(string Path, long Label)>? trainFiles = request.WithTrain ? ListFiles(trainDir, classes, problems) : null;
         List<(string Path, long Label)> testFiles = ListFiles(testDir, classes, problems);
@@ -135,30 +136,12 @@ public static class ImageFolder
         return first.Width;
     }
 
-    /// <summary>Lays the images out as bytes [N,C,side,side]; colour made grey with ImageSharp's BT.709 luminance.</summary>
+    /// <summary>Lays the images out as bytes [N,C,side,side].</summary>
     private static ImageSet Pack(Decoded[] images, List<(string Path, long Label)> files, int channels, int side)
     {
         int area = side * side;
         var pixels = new byte[images.Length * channels * area];
-        Parallel.For(0, images.Length, i =>
-        {
-            byte[] rgb = images[i].Rgb;
-            Span<byte> target = pixels.AsSpan(i * channels * area, channels * area);
-            for (int p = 0; p < area; p++)
-            {
-                byte r = rgb[3 * p], g = rgb[3 * p + 1], b = rgb[3 * p + 2];
-                if (channels == 1)
-                {
-                    target[p] = (byte)(r * 0.2126f + g * 0.7152f + b * 0.0722f + 0.5f);
-                }
-                else
-                {
-                    target[p] = r;
-                    target[area + p] = g;
-                    target[2 * area + p] = b;
-                }
-            }
-        });
+        Parallel.For(0, images.Length, i => PlanarPixels.FromRgb(images[i].Rgb, channels, pixels.AsSpan(i * channels * area, channels * area)));
         return new ImageSet(tensor(pixels, [images.Length, channels, side, side], ScalarType.Byte),
             tensor(files.Select(f => f.Label).ToArray(), ScalarType.Int64));
     }

@@ -26,20 +26,11 @@ public static class ModelInput
         using Image<Rgb24> sized = image.Clone(c => c.Resize(side, side));
         var rgb = new byte[side * side * 3];
         sized.CopyPixelDataTo(rgb);
-        int area = side * side;
-        var pixels = new float[channels * area];
-        for (int p = 0; p < area; p++)
-        {
-            byte r = rgb[3 * p], g = rgb[3 * p + 1], b = rgb[3 * p + 2];
-            if (channels == 1)
-            {
-                pixels[p] = (byte)(r * 0.2126f + g * 0.7152f + b * 0.0722f + 0.5f) / 255f;
-                continue;
-            }
-            pixels[p] = r / 255f;
-            pixels[area + p] = g / 255f;
-            pixels[2 * area + p] = b / 255f;
-        }
+        var planes = new byte[channels * side * side];
+        PlanarPixels.FromRgb(rgb, channels, planes);
+        var pixels = new float[planes.Length];
+        for (int p = 0; p < planes.Length; p++)
+            pixels[p] = planes[p] / 255f;
         return pixels;
     }
 }
