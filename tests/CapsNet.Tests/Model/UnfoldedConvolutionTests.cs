@@ -1,0 +1,99 @@
+using CapsNet.Model;
+using static TorchSharp.torch;
+
+namespace CapsNet.Tests.Model;
+
+public sealed class UnfoldedConvolutionTests
+{
+    [Fact]
+    public void GradientsMatchAHandComputedConvolution()
+    {
+        // x = 1..9 in a 3x3 grid, w = [[1, 0], [0, -1]], b = 0.5, stride 1: out[i,j] = x[i,j] - x[i+1,j+1] + 0.5 = -3.5
+        // everywhere. With d out = 1: d w[a,b] = sum of the 2x2 window at (a,b) (12, 16, 24, 28), d b = 4 positions, and
+        // d x[p] = sum of the taps that read p.
+        using var x = arange(1, 10, ScalarType.Float32).view(1, 1, 3, 3).requires_grad_();
+        using var w = tensor(new float[] { 1, 0, 0, -1 }).view(1, 1, 2, 2).requires_grad_();
+        using var b = tensor(new float[] { 0.5f }).requires_grad_();
+
+        using Tensor output = UnfoldedConvolution.Apply(x, w, b, stride: 1);
+        output.sum().backward();
+
+        Assert.Equal(new float[] { -3.5f, -3.5f, -3.5f, -3.5f }, output.data<float>().ToArray());
+        Assert.Equal(new float[] { 12, 16, 24, 28 }, w.grad!.data<float>().ToArray());
+        Assert.Equal(new float[] { 4 }, b.grad!.data<float>().ToArray());
+        Assert.Equal(new float[] { 1, 1, 0, 1, 0, -1, 0, -1, -1 }, x.grad!.contiguous().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void StrideTwoGradientOfTheInputTilesTheKernel()
+    {
+        // A 2x2 kernel at stride 2 on a 4x4 input reads every pixel exactly once: with d out = 1, d x is the kernel,
+        // repeated over the four windows.
+        using var x = ones(1, 1, 4, 4).requires_grad_();
+        using var w = tensor(new float[] { 1, 2, 3, 4 }).view(1, 1, 2, 2).requires_grad_();
+        using var b = zeros(1).requires_grad_();
+
+        UnfoldedConvolution.Apply(x, w, b, stride: 2).sum().backward();
+
+        Assert.Equal(new float[] { 1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4 }, x.grad!.contiguous().data<float>().ToArray());
+        Assert.Equal(new float[] { 4, 4, 4, 4 }, w.grad!.data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float32, 1e-5)]
+    // One bfloat16 rounding of a sum accumulated in float32 is at most 2^-9 of it; 1% leaves room for the
+    // rounded inputs, and would still catch a gradient in the wrong place or of the wrong size.
+    [InlineData(ScalarType.BFloat16, 1e-2)]
+    public void MatchesConv2dInValuesAndGradients(ScalarType dtype, double tolerance)
+    {
+        // The primary capsules' case in small: several channels, stride 2, an odd side, a batch of more than one.
+        using var generator = new Generator(7);
+        using var x64 = randn([2, 3, 11, 11], ScalarType.Float64, generator: generator);
+        using var w64 = randn([4, 3, 3, 3], ScalarType.Float64, generator: generator);
+        using var b64 = randn([4], ScalarType.Float64, generator: generator);
+        using var up64 = randn([2, 4, 5, 5], ScalarType.Float64, generator: generator);
+        var (expected, expectedGrads) = Run(x64, w64, b64, up64, (x, w, b) => nn.functional.conv2d(x, w, b, strides: [2, 2]));
+        var (actual, actualGrads) = Run(Leaf(x64, dtype), Leaf(w64, dtype), Leaf(b64, dtype), up64.to_type(dtype),
+            (x, w, b) => UnfoldedConvolution.Apply(x, w, b, stride: 2));
+
+        Assert.Equal(dtype, actual.dtype);
+        AssertClose(expected, actual, tolerance, "output");
+        string[] names = ["input gradient", "weight gradient", "bias gradient"];
+        for (int i = 0; i < names.Length; i++)
+            AssertClose(expectedGrads[i], actualGrads[i], tolerance, names[i]);
+    }
+
+    [Fact]
+    public void AnInputThatNeedsNoGradientGetsNone()
+    {
+        // conv1's input is the images: nothing asks for their gradient, and none is computed.
+        using var x = ones(1, 1, 3, 3);
+        using var w = ones(1, 1, 2, 2).requires_grad_();
+        using var b = zeros(1).requires_grad_();
+
+        UnfoldedConvolution.Apply(x, w, b, stride: 1).sum().backward();
+
+        Assert.Null(x.grad);
+        Assert.Equal(new float[] { 4, 4, 4, 4 }, w.grad!.data<float>().ToArray());
+    }
+
+    private static Tensor Leaf(Tensor tensor, ScalarType dtype) => tensor.detach().to_type(dtype);
+
+    private static (Tensor Output, Tensor[] Grads) Run(Tensor x, Tensor w, Tensor b, Tensor upstream, Func<Tensor, Tensor, Tensor, Tensor> convolve)
+    {
+        x.requires_grad_();
+        w.requires_grad_();
+        b.requires_grad_();
+        Tensor output = convolve(x, w, b);
+        output.backward([upstream]);
+        return (output.detach(), [x.grad!, w.grad!, b.grad!]);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        using Tensor want = expected.to_type(ScalarType.Float64), got = actual.to_type(ScalarType.Float64);
+        Assert.Equal(want.shape, got.shape);
+        double error = (got - want).abs().max().item<double>(), scale = want.abs().max().item<double>();
+        Assert.True(error <= tolerance * scale, $"{what}: largest error {error:G3} against {tolerance * scale:G3} allowed");
+    }
+}
