@@ -9,7 +9,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 // Times, in one process and on random data of MNIST shape: the full training step, the two convolutions
-// alone (the floor no implementation can go below) and test-mode inference.
+// alone (libtorch's floor), test-mode inference, and plain matrix products at the step's shapes in float32 and
+// bfloat16 (the machine's own limit, which the step is measured against).
 BenchSettings settings;
 try
 {
@@ -50,11 +51,13 @@ void FloorStep()
         p.grad!.zero_();
 }
 
+const int Blocks = 3;
+const int CeilingSteps = 9;  // per precision
+Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
+
 // Floor and training steps alternate in blocks, so that the machine's slow and fast minutes fall on both sides of
 // the ratio. Resident memory is read after the first third of the training steps and after the last, both times
 // with the floor's tensors already in place; reading trims the heap, so not after every step.
-const int Blocks = 3;
-Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
 int third = settings.Steps / Blocks;
 var heldAfterStep = new Dictionary<int, double>();
 var trainTimes = new List<double>();
@@ -77,9 +80,25 @@ TimeBlock(testTimes, settings.Steps, () =>
     model.eval();
     model.forward(x, null);
 });
+double peakMiB = ResidentMemory.PeakMiB();
+// The ceiling last, once the step's resident memory is read: its 0.5-0.9 GB of operands are not the step's. It is
+// the fastest of its runs, not the median: a ceiling is what the machine can reach, and a busy neighbour on a
+// shared host only ever slows a run down (medians of the same products moved by up to 1.9x between runs).
+double CeilingGflops(ScalarType dtype, string name)
+{
+    using var ceiling = new MatmulCeiling(CapsNetConfig.Mnist, batch, dtype, generator);
+    var times = new List<double>();
+    TimeBlock(times, CeilingSteps, ceiling.Step, warmup: 1);
+    Report($"{name} matmuls", times);
+    return ceiling.GflopsPerSecond(times.Min());
+}
+
 double trainSeconds = Report("train step", trainTimes);
 double floorSeconds = Report("conv floor", floorTimes);
 double testSeconds = Report("test forward", testTimes);
+double fp32Gflops = CeilingGflops(ScalarType.Float32, "fp32"), bf16Gflops = CeilingGflops(ScalarType.BFloat16, "bf16");
+double stepFlops = StepCost.TrainFlopsPerImage(CapsNetConfig.Mnist with { Routings = settings.Routings });
+double limitRate = (settings.Precision == Precision.Bf16 ? bf16Gflops : fp32Gflops) * 1e9 / stepFlops;
 
 double growth = (heldAfterStep[settings.Steps] - heldAfterStep[third]) / heldAfterStep[third] * 100;
 double trainRate = batch / trainSeconds, floorRate = batch / floorSeconds;
@@ -87,14 +106,19 @@ Console.WriteLine($"train img/s: {F(trainRate)}");
 Console.WriteLine($"test img/s: {F(batch / testSeconds)}");
 Console.WriteLine($"conv floor img/s: {F(floorRate)}");
 Console.WriteLine($"floor ratio: {F(trainRate / floorRate, 3)}");
-Console.WriteLine($"peak rss MiB: {F(ResidentMemory.PeakMiB())}");
+Console.WriteLine($"fp32 matmul GFLOP/s: {F(fp32Gflops)}");
+Console.WriteLine($"bf16 matmul GFLOP/s: {F(bf16Gflops)}");
+Console.WriteLine($"train GFLOP per image: {F(stepFlops / 1e9, 3)}");
+Console.WriteLine($"limit img/s: {F(limitRate)}");
+Console.WriteLine($"limit ratio: {F(trainRate / limitRate, 3)}");
+Console.WriteLine($"peak rss MiB: {F(peakMiB)}");
 Console.WriteLine($"rss growth %: {F(growth, 2)}");
 return 0;
 
-// Runs the warm-up steps untimed, then adds the time of each further step to times.
-void TimeBlock(List<double> times, int steps, Action step, Action? afterStep = null)
+// Runs the warm-up steps untimed (the settings' count unless given), then adds the time of each further step to times.
+void TimeBlock(List<double> times, int steps, Action step, Action? afterStep = null, int? warmup = null)
 {
-    for (int i = 0; i < settings.Warmup; i++)
+    for (int i = 0; i < (warmup ?? settings.Warmup); i++)
         step();
     for (int i = 0; i < steps; i++)
     {

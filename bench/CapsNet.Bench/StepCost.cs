@@ -1,0 +1,29 @@
+using CapsNet.Model;
+
+namespace CapsNet.Bench;
+
+/// <summary>
+/// Multiply-add FLOPs (2 per multiply-add) of one training image: every product counted forward and for each
+/// gradient taken (input and weight), so three times forward except conv1, whose input needs no gradient.
+/// Element-wise work (squash, softmax, losses, Adam) is left out: it is not what the matrix units do.
+/// </summary>
+public static class StepCost
+{
+    public static double TrainFlopsPerImage(CapsNetConfig config)
+    {
+        const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
+        double conv1 = 2.0 * CapsNetConfig.Conv1Channels * config.InputChannels * kernelArea * config.Conv1Side * config.Conv1Side;
+        double primary = PrimaryConvolutionFlops(config);
+        long inputs = config.PrimaryCapsuleCount, outputs = (long)config.Classes * DigitCapsules.CapsuleDim;
+        double predictions = 2.0 * inputs * PrimaryCapsules.CapsuleDim * outputs;  // u_hat = W u
+        // Each routing iteration weighs the predictions (s = c u_hat); all but the last also measure agreement (v . u_hat).
+        double routing = 2.0 * inputs * outputs * (2 * config.Routings - 1);
+        double decoder = 2.0 * ((double)outputs * Decoder.Hidden1 + (double)Decoder.Hidden1 * Decoder.Hidden2 + (double)Decoder.Hidden2 * config.PixelCount);
+        return 2 * conv1 + 3 * (primary + predictions + routing + decoder);
+    }
+
+    /// <summary>The primary-capsule convolution's forward product for one image: [positions, C*k*k] x [C*k*k, 256].</summary>
+    public static double PrimaryConvolutionFlops(CapsNetConfig config) =>
+        2.0 * PrimaryCapsules.Channels * CapsNetConfig.Conv1Channels * PrimaryCapsules.Kernel * PrimaryCapsules.Kernel
+        * config.PrimaryGridSide * config.PrimaryGridSide;
+}
