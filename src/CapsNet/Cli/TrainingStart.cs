@@ -37,6 +37,8 @@ public static class TrainingStart
         }
         if (checkpoint.Settings is null)
             console.Line($"'{Path.Combine(saveDir, Checkpoint.FileName)}' predates stored settings; the flags given are used as they are.");
+        if (settings.Weights is not null)
+            console.Line($"-w '{settings.Weights}' is not loaded: a resumed run continues from its checkpoint's weights.");
         RunFolder.RollBack(saveDir, checkpoint);
         Checkpoint.Load(saveDir, checkpoint, model, optimizer);
         artifacts.Resume(checkpoint);
