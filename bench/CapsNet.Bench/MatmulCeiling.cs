@@ -21,10 +21,7 @@ public sealed class MatmulCeiling : IDisposable
         _weight = rand([patch, PrimaryCapsules.Channels], generator: generator).to_type(dtype);
         _grad = rand([positions, PrimaryCapsules.Channels], generator: generator).to_type(dtype);
         _flops = 3 * batch * StepCost.PrimaryConvolutionFlops(config);
-        Dtype = dtype;
     }
-
-    public ScalarType Dtype { get; }
 
     /// <summary>Runs the three products once.</summary>
     public void Step()

@@ -83,7 +83,7 @@ TimeBlock(testTimes, settings.Steps, () =>
 double peakMiB = ResidentMemory.PeakMiB();
 // The ceiling last, once the step's resident memory is read: its 0.5-0.9 GB of operands are not the step's. It is
 // the fastest of its runs, not the median: a ceiling is what the machine can reach, and a busy neighbour on a
-// shared host only ever slows a run down (medians of the same products moved by up to 1.9x between runs).
+// shared host only ever slows a run down.
 double CeilingGflops(ScalarType dtype, string name)
 {
     using var ceiling = new MatmulCeiling(CapsNetConfig.Mnist, batch, dtype, generator);

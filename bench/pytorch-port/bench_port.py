@@ -3,7 +3,7 @@ random data of MNIST shape, batch 100, 3 routings, fp32, its own model, loss and
 
     python3 bench_port.py PATH_TO_CAPSNET_PYTORCH [--steps 30] [--warmup 3] [--batch_size 100] [--threads T]
 
-Threads default to one per core, as ours do (Debian's PyTorch otherwise starts with one).
+Threads default to one per CPU, as libtorch's do in ours (Debian's PyTorch otherwise starts with one).
 
 Only the port's model and loss are used; its torchvision import is stubbed (no data is loaded) and .cuda() is a
 no-op so that its test-mode forward runs on the CPU.

@@ -39,12 +39,13 @@ public sealed class PrimaryCapsules : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        // Convolves in the input's dtype; squashes in float32. In bfloat16 the gradients are unfolded matrix
-        // products, faster there than libtorch's convolution backward; in float32 they are slower (README, Performance).
+        // Convolves in the input's dtype; squashes in float32. In bfloat16 on the CPU the gradients are unfolded
+        // matrix products, faster there than libtorch's convolution backward; in float32 they are slower (README,
+        // Performance). GPUs were not measured.
         Tensor weight = _weight.to_type(x.dtype), bias = _bias.to_type(x.dtype);
-        Tensor conv = x.dtype == ScalarType.BFloat16
+        Tensor conv = x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU  // [B,256,6,6]
             ? UnfoldedConvolution.Apply(x, weight, bias, Stride)
-            : nn.functional.conv2d(x, weight, bias, strides: [Stride, Stride]);  // [B,256,6,6]
+            : nn.functional.conv2d(x, weight, bias, strides: [Stride, Stride]);
         return Capsules.Squash(Group(conv).Widened()).MoveToOuterDisposeScope();  // [B,1152,8]
     }
 

@@ -41,20 +41,26 @@ public sealed class UnfoldedConvolutionTests
 
     [Theory]
     [InlineData(ScalarType.Float32, 1e-5)]
-    // One bfloat16 rounding of a sum accumulated in float32 is at most 2^-9 of it; 1% leaves room for the
-    // rounded inputs, and would still catch a gradient in the wrong place or of the wrong size.
+    // Against float64 on the same bfloat16-rounded inputs: each product is rounded once (2^-9), and a pixel's input
+    // gradient sums up to 4 overlapping patch rows, each rounded (at most 4 x 2^-9 = 0.8%); 1% would still catch a
+    // gradient in the wrong place or of the wrong size.
     [InlineData(ScalarType.BFloat16, 1e-2)]
     public void MatchesConv2dInValuesAndGradients(ScalarType dtype, double tolerance)
     {
-        // The primary capsules' case in small: several channels, stride 2, an odd side, a batch of more than one.
+        // The primary capsules' case in small, and harder: several channels, stride 2, a height and a width that
+        // differ, a last row and column no window reads, and an input laid out channels-last at an offset into its
+        // storage (the second and third of three images).
         using var generator = new Generator(7);
-        using var x64 = randn([2, 3, 11, 11], ScalarType.Float64, generator: generator);
+        using var x64 = randn([3, 12, 13, 3], ScalarType.Float64, generator: generator);
         using var w64 = randn([4, 3, 3, 3], ScalarType.Float64, generator: generator);
         using var b64 = randn([4], ScalarType.Float64, generator: generator);
-        using var up64 = randn([2, 4, 5, 5], ScalarType.Float64, generator: generator);
-        var (expected, expectedGrads) = Run(x64, w64, b64, up64, (x, w, b) => nn.functional.conv2d(x, w, b, strides: [2, 2]));
-        var (actual, actualGrads) = Run(Leaf(x64, dtype), Leaf(w64, dtype), Leaf(b64, dtype), up64.to_type(dtype),
-            (x, w, b) => UnfoldedConvolution.Apply(x, w, b, stride: 2));
+        using var up64 = randn([2, 4, 5, 6], ScalarType.Float64, generator: generator);
+        Tensor x = x64.to_type(dtype).permute(0, 3, 1, 2)[1..], w = Leaf(w64, dtype), b = Leaf(b64, dtype);  // x: [2,3,12,13]
+        Assert.True(x.storage_offset() > 0 && x.stride(1) == 1, "the input is meant to be channels-last at an offset");
+
+        var (expected, expectedGrads) = Run(Leaf(x, ScalarType.Float64), Leaf(w, ScalarType.Float64), Leaf(b, ScalarType.Float64),
+            up64, (x, w, b) => nn.functional.conv2d(x, w, b, strides: [2, 2]));
+        var (actual, actualGrads) = Run(x, w, b, up64.to_type(dtype), (x, w, b) => UnfoldedConvolution.Apply(x, w, b, stride: 2));
 
         Assert.Equal(dtype, actual.dtype);
         AssertClose(expected, actual, tolerance, "output");
@@ -64,9 +70,21 @@ public sealed class UnfoldedConvolutionTests
     }
 
     [Fact]
+    public void AKernelThatIsNotSquareIsRefused()
+    {
+        using var x = ones(1, 1, 4, 4);
+        using var w = ones(1, 1, 2, 3);
+        using var b = zeros(1);
+
+        var error = Assert.Throws<ArgumentException>(() => UnfoldedConvolution.Apply(x, w, b, stride: 1));
+
+        Assert.StartsWith("The kernel must be square; it is 2x3.", error.Message);
+    }
+
+    [Fact]
     public void AnInputThatNeedsNoGradientGetsNone()
     {
-        // conv1's input is the images: nothing asks for their gradient, and none is computed.
+        // Like the images fed to a network: nothing asks for their gradient, so none is returned.
         using var x = ones(1, 1, 3, 3);
         using var w = ones(1, 1, 2, 2).requires_grad_();
         using var b = zeros(1).requires_grad_();
@@ -77,6 +95,7 @@ public sealed class UnfoldedConvolutionTests
         Assert.Equal(new float[] { 4, 4, 4, 4 }, w.grad!.data<float>().ToArray());
     }
 
+    // A tensor of its own, without autograd history, in dtype.
     private static Tensor Leaf(Tensor tensor, ScalarType dtype) => tensor.detach().to_type(dtype);
 
     private static (Tensor Output, Tensor[] Grads) Run(Tensor x, Tensor w, Tensor b, Tensor upstream, Func<Tensor, Tensor, Tensor, Tensor> convolve)
