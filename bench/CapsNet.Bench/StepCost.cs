@@ -11,8 +11,7 @@ public static class StepCost
 {
     public static double TrainFlopsPerImage(CapsNetConfig config)
     {
-        const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
-        double conv1 = 2.0 * CapsNetConfig.Conv1Channels * config.InputChannels * kernelArea * config.Conv1Side * config.Conv1Side;
+        double conv1 = ConvolutionFlops(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel, config.Conv1Side);
         double primary = PrimaryConvolutionFlops(config);
         long inputs = config.PrimaryCapsuleCount, outputs = (long)config.Classes * DigitCapsules.CapsuleDim;
         double predictions = 2.0 * inputs * PrimaryCapsules.CapsuleDim * outputs;  // u_hat = W u
@@ -24,6 +23,9 @@ public static class StepCost
 
     /// <summary>The primary-capsule convolution's forward product for one image: [positions, C*k*k] x [C*k*k, 256].</summary>
     public static double PrimaryConvolutionFlops(CapsNetConfig config) =>
-        2.0 * PrimaryCapsules.Channels * CapsNetConfig.Conv1Channels * PrimaryCapsules.Kernel * PrimaryCapsules.Kernel
-        * config.PrimaryGridSide * config.PrimaryGridSide;
+        ConvolutionFlops(CapsNetConfig.Conv1Channels, PrimaryCapsules.Channels, PrimaryCapsules.Kernel, config.PrimaryGridSide);
+
+    /// <summary>One image's convolution forward: a [C*k*k]-long dot product per output channel and position.</summary>
+    private static double ConvolutionFlops(int inChannels, int outChannels, int kernel, int outputSide) =>
+        2.0 * inChannels * kernel * kernel * outChannels * outputSide * outputSide;
 }
