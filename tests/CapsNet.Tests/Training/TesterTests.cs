@@ -26,6 +26,29 @@ public sealed class TesterTests : IDisposable
     private static byte Pixel(Tensor images, int index, int row, int col) => ImageGrid.ToByte(images[index, 0, row, col].item<float>());
 
     [Fact]
+    public void AccuracyIsTheShareOfAllImagesWhoseLongestCapsuleIsTheirLabel()
+    {
+        using CapsuleNetwork grown = GrownNetwork.Build();
+        long[] labels = _test.LabelArray();
+        int right = 0;
+        using (no_grad())
+        {
+            for (int i = 0; i < _test.Count; i++)  // one image at a time, apart from the batching under test
+            {
+                using var scope = NewDisposeScope();
+                if (Capsules.Length(grown.Encode(_test.Images(i, 1))).argmax(1).item<long>() == labels[i])
+                    right++;
+            }
+        }
+        Assert.InRange(right, 1, _test.Count - 1);  // neither none nor all, so the share says something
+
+        // Batches of 50, 50 and 20: the share is of all 120 images, not a mean over batches.
+        double accuracy = new Tester(grown, CPU).Accuracy(new BatchLoader(_test), batchSize: 50);
+
+        Assert.Equal(right / 120.0, accuracy, 12);
+    }
+
+    [Fact]
     public void RealAndReconstructedPutsImagesAboveTheirPredictedClassReconstructions()
     {
         string path = _dir.File("real_and_recon.png");
