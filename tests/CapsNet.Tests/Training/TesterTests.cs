@@ -105,28 +105,36 @@ public sealed class TesterTests : IDisposable
     [Fact]
     public void ManipulationVariesOneCapsuleDimensionPerRowAroundThePlainReconstruction()
     {
+        // Grown, so that a 0.25 change of one capsule dimension shows in the decoded bytes.
+        using CapsuleNetwork grown = GrownNetwork.Build();
         string path = _dir.File("manipulate-7.png");
 
-        new Tester(_model, CPU).SaveManipulation(_test, digit: 7, seed: 5, path);
+        new Tester(grown, CPU).SaveManipulation(_test, digit: 7, seed: 5, path);
 
         long[] labels = _test.Labels.data<long>().ToArray();
         int[] sevens = Enumerable.Range(0, labels.Length).Where(i => labels[i] == 7).ToArray();
         int chosen = sevens[new Random(5).Next(sevens.Length)];
         using var noGrad = no_grad();
-        Tensor capsules = _model.Encode(_test.Images(chosen, 1));
-        Tensor plain = _model.Decode(capsules, nn.functional.one_hot(tensor(new long[] { 7 }), 10));
-        Tensor shifted = capsules.clone();
-        shifted[0, 7, 2] += 0.25f;  // row 2, last column
-        Tensor lastColumn = _model.Decode(shifted, nn.functional.one_hot(tensor(new long[] { 7 }), 10));
+        Tensor capsules = grown.Encode(_test.Images(chosen, 1));
+        Tensor sevenMask = nn.functional.one_hot(tensor(new long[] { 7 }), 10);
+        Tensor Decoded(float offset)  // dimension 2 of the 7's capsule moved by offset
+        {
+            Tensor shifted = capsules.clone();
+            shifted[0, 7, 2] += offset;
+            return grown.Decode(shifted, sevenMask);
+        }
+        Tensor plain = grown.Decode(capsules, sevenMask), first = Decoded(-0.25f), last = Decoded(0.25f);
 
         using var image = Image.Load<L8>(path);
         Assert.Equal((308, 448), (image.Width, image.Height));
-        foreach (var (row, col) in new[] { (10, 12), (14, 14), (7, 20) })
-        {
-            foreach (int dimension in new[] { 0, 2, 15 })
-                Assert.Equal(Pixel(plain, 0, row, col), image[5 * 28 + col, dimension * 28 + row].PackedValue);
-            Assert.Equal(Pixel(lastColumn, 0, row, col), image[10 * 28 + col, 2 * 28 + row].PackedValue);
-        }
+        byte[] Tile(int row, int column) =>
+            Enumerable.Range(0, 28 * 28).Select(p => image[column * 28 + p % 28, row * 28 + p / 28].PackedValue).ToArray();
+        byte[] Expected(Tensor decoded) => Enumerable.Range(0, 28 * 28).Select(p => Pixel(decoded, 0, p / 28, p % 28)).ToArray();
+        Assert.NotEqual(Expected(first), Expected(last));  // the two ends differ, so the comparisons below tell them apart
+        foreach (int dimension in new[] { 0, 2, 15 })
+            Assert.Equal(Expected(plain), Tile(dimension, 5));  // the middle column is the plain reconstruction
+        Assert.Equal(Expected(first), Tile(2, 0));  // row 2 runs from -0.25 ...
+        Assert.Equal(Expected(last), Tile(2, 10));  // ... to +0.25
     }
 
     [Fact]
