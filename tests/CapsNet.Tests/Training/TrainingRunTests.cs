@@ -1,10 +1,11 @@
+using System.Text.RegularExpressions;
 using CapsNet.Cli;
 using CapsNet.Training;
 
 namespace CapsNet.Tests.Training;
 
 /// <summary>
-/// A tiny run in this process (40 training and 20 test images, batches of 20, lr_decay 0.5), then extended by an
+/// A tiny run in this process (50 training and 20 test images, batches of 20, lr_decay 0.5), then extended by an
 /// epoch with --resume: the files it leaves checked against its own log.csv and hand-computed learning rates.
 /// EndToEndTests run the real process; this one runs in the test's, where mutation testing sees what it covers.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class TrainingRunTests : IDisposable
         var output = new StringWriter();
         var errors = new StringWriter();
         int exitCode = CapsNetApp.Run(
-            ["train", "--batch_size", "20", "--train_samples", "40", "--test_samples", "20", "--seed", "7", "--lr_decay", "0.5",
+            ["train", "--batch_size", "20", "--train_samples", "50", "--test_samples", "20", "--seed", "7", "--lr_decay", "0.5",
              "--save_dir", _dir.Path, .. more],
             TestConsole.Create(output), errors);
         return (exitCode, output.ToString() + errors);
@@ -46,10 +47,17 @@ public sealed class TrainingRunTests : IDisposable
         {
             Assert.Equal(row.CapsnetLoss + 0.392 * row.DecoderLoss, row.Loss, 5);
             Assert.Equal(row.ValCapsnetLoss + 0.392 * row.ValDecoderLoss, row.ValLoss, 5);
-            Assert.Equal(0, row.CapsnetAccuracy * 40 % 1, 9);  // a count of the 40 training images
+            Assert.Equal(0, row.CapsnetAccuracy * 40 % 1, 9);  // a count of 40: two whole batches, the last 10 images left out as the reference does
             Assert.Equal(0, row.ValCapsnetAccuracy * 20 % 1, 9);  // a count of the 20 validation images
         }
-        Assert.Contains($"Epoch 2/2 - ", output);
+        // The progress lines of each batch, the last with the epoch's figures; then Keras' line for the epoch.
+        Assert.Contains("Epoch 1/2 1/2 loss ", output);
+        Assert.Contains($"Epoch 1/2 2/2 loss {rows[0].Loss:F4} acc {rows[0].CapsnetAccuracy:F4} - 00:00:", output);
+        Assert.DoesNotContain("Epoch 1/2 3/2", output);
+        Assert.Matches(Regex.Escape("Epoch 2/2 - ") + @"\d+s" + Regex.Escape(
+            $" - loss: {rows[1].Loss:F4} - capsnet_loss: {rows[1].CapsnetLoss:F4} - decoder_loss: {rows[1].DecoderLoss:F4} - " +
+            $"capsnet_accuracy: {rows[1].CapsnetAccuracy:F4} - val_loss: {rows[1].ValLoss:F4} - val_capsnet_accuracy: {rows[1].ValCapsnetAccuracy:F4} - lr: 0.0005"),
+            output);
         Assert.Contains($"val_capsnet_accuracy improved from -inf to {rows[0].ValCapsnetAccuracy:F5}, saving model to '{_dir.File("weights-01.pt")}'", output);
         Assert.Contains($"Trained model saved to '{_dir.File(TrainingArtifacts.TrainedModelFile)}'", output);
 
