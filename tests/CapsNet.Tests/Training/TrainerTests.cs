@@ -88,4 +88,29 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Samples, totals.Samples);
         Assert.False(before.equal(GrownNetwork.Parameter(_model, "decoder.0.weight")).all().item<bool>(), "the step left the decoder unchanged");
     }
+
+    [Fact]
+    public void AStepsGradientIsItsOwnBatchsAlone()
+    {
+        Trainer trainer = NewTrainer();
+        using (var first = new Batch(_images[..3].clone(), _labels[..3].clone()))
+            trainer.Step(first, new PassTotals(), epoch: 0, batchNumber: 1);
+
+        // The second batch's gradient at the weights the first step left, computed apart on a copy of them.
+        using var copy = GrownNetwork.Build();
+        copy.load_state_dict(_model.state_dict());
+        using Tensor x = _images[3..].clone(), y = _labels[3..].clone();
+        var (lengths, reconstruction) = copy.forward(x, y);
+        CapsuleLoss.Total(CapsuleLoss.Margin(lengths, y), CapsuleLoss.Reconstruction(x, reconstruction), 0.392).backward();
+
+        using (var second = new Batch(x.clone(), y.clone()))
+            trainer.Step(second, new PassTotals(), epoch: 0, batchNumber: 2);
+
+        // What the optimiser stepped with stays on the parameters until the next step drops it.
+        foreach (string name in new[] { "conv1.weight", "primary_caps.bias", "digit_caps.weight", "decoder.4.weight" })
+        {
+            Tensor own = GrownNetwork.Parameter(copy, name).grad!, used = GrownNetwork.Parameter(_model, name).grad!;
+            Assert.True(used.allclose(own, rtol: 1e-4, atol: 1e-8), $"{name}: the step's gradient is not the second batch's alone");
+        }
+    }
 }
