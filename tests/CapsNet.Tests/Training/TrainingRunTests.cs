@@ -15,13 +15,15 @@ public sealed class TrainingRunTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private (int ExitCode, string Output) Train(params string[] more)
+    private (int ExitCode, string Output) Train(params string[] more) => TrainInto(_dir.Path, more);
+
+    private static (int ExitCode, string Output) TrainInto(string saveDir, params string[] more)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
         int exitCode = CapsNetApp.Run(
             ["train", "--batch_size", "20", "--train_samples", "50", "--test_samples", "20", "--seed", "7", "--lr_decay", "0.5",
-             "--save_dir", _dir.Path, .. more],
+             "--save_dir", saveDir, .. more],
             TestConsole.Create(output), errors);
         return (exitCode, output.ToString() + errors);
     }
@@ -65,6 +67,8 @@ public sealed class TrainingRunTests : IDisposable
         bool secondImproved = rows[1].ValCapsnetAccuracy > rows[0].ValCapsnetAccuracy;
         Assert.Equal(secondImproved, File.Exists(_dir.File("weights-02.pt")));
         Assert.Equal(secondImproved, output.Contains("saving model to '" + _dir.File("weights-02.pt")));
+        if (secondImproved)
+            Assert.Contains($"val_capsnet_accuracy improved from {rows[0].ValCapsnetAccuracy:F5} to {rows[1].ValCapsnetAccuracy:F5}", output);
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         Assert.Equal((2, 2, "checkpoint-02.pt", "checkpoint-02.optimizer"), (checkpoint.NextEpoch, checkpoint.Epochs, checkpoint.ModelFile, checkpoint.OptimizerFile));
         Assert.Equal(rows.Max(row => row.ValCapsnetAccuracy), checkpoint.BestValAccuracy);
@@ -76,8 +80,17 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(
             ["checkpoint-02.json", "checkpoint-02.optimizer", "checkpoint-02.pt", "checkpoint.json", "log.csv", "log.png", "trained_model.json", "trained_model.pt", .. bestWeights],
             files);
+        Assert.Equal([_dir.File("tensorboard-logs")], Directory.GetDirectories(_dir.Path));  // no staging folder left
         Assert.Equal(["events.out.tfevents.epoch-0001", "events.out.tfevents.epoch-0002"],
             Directory.GetFiles(_dir.File("tensorboard-logs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        string events = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(_dir.File("tensorboard-logs/events.out.tfevents.epoch-0001")));
+        foreach (string tag in new[] { "loss", "capsnet_loss", "decoder_loss", "capsnet_accuracy" })
+        {
+            Assert.Contains($"{tag}/train", events);
+            Assert.Contains($"{tag}/val", events);
+        }
+        Assert.Contains("lr", events);
+        Assert.DoesNotContain("digit_caps.weight", events);  // weight histograms only with --debug
 
         (exitCode, output) = Train("--resume", "--epochs", "3");
         Assert.True(exitCode == 0, output);
@@ -94,5 +107,11 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(extended[2].ValCapsnetAccuracy > rows.Max(row => row.ValCapsnetAccuracy), File.Exists(_dir.File("weights-03.pt")));
         Assert.False(File.Exists(_dir.File("checkpoint-02.pt")));
         Assert.Equal(3, Directory.GetFiles(_dir.File("tensorboard-logs")).Length);
+
+        // Resuming continues from the checkpoint's weights and Adam state: the same as three epochs in one go.
+        string straight = _dir.File("straight");
+        (exitCode, output) = TrainInto(straight, "--epochs", "3");
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, RunFolder.LogFile)), threeEpochs);
     }
 }

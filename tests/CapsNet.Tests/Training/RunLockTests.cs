@@ -1,0 +1,32 @@
+using CapsNet.Training;
+
+namespace CapsNet.Tests.Training;
+
+public sealed class RunLockTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void AFolderIsLockedOnceUntilItsLockIsReleased()
+    {
+        RunLock? first = RunLock.TryAcquire(_dir.Path);
+        Assert.NotNull(first);
+        // flock belongs to an open file description: a second open, even in this process, is refused.
+        Assert.Null(RunLock.TryAcquire(_dir.Path));
+
+        first.Dispose();
+        using RunLock? again = RunLock.TryAcquire(_dir.Path);
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public void AMissingFolderIsNamed()
+    {
+        string missing = _dir.File("missing");
+
+        var e = Assert.Throws<UserInputException>(() => RunLock.TryAcquire(missing));
+        Assert.StartsWith($"Cannot lock '{missing}': ", e.Message);
+    }
+}
