@@ -35,7 +35,7 @@ public sealed class RunLock : IDisposable
             }
         }
 
-        int descriptor = Open(folder, 0);
+        int descriptor = Open(folder, CloseOnExec);  // read-only, and not inherited by processes started meanwhile
         if (descriptor < 0)
             throw new UserInputException($"Cannot lock '{folder}': {Marshal.GetLastPInvokeErrorMessage()}.");
         if (Flock(descriptor, ExclusiveNonBlocking) == 0)
@@ -54,6 +54,10 @@ public sealed class RunLock : IDisposable
     }
 
     private static int WouldBlock => OperatingSystem.IsMacOS() ? 35 : 11;  // EWOULDBLOCK
+
+    // O_CLOEXEC: a child process started while the lock is held would otherwise share the lock and keep it
+    // after this process released it or ended.
+    private static int CloseOnExec => OperatingSystem.IsMacOS() ? 0x1000000 : 0x80000;
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

@@ -22,6 +22,24 @@ public sealed class RunLockTests : IDisposable
     }
 
     [Fact]
+    public void AProcessStartedWhileTheLockIsHeldDoesNotKeepIt()
+    {
+        RunLock? held = RunLock.TryAcquire(_dir.Path);
+        Assert.NotNull(held);
+        using var child = System.Diagnostics.Process.Start("sleep", "30");
+        try
+        {
+            held.Dispose();
+            using RunLock? again = RunLock.TryAcquire(_dir.Path);
+            Assert.True(again is not null, "the child process inherited the lock");
+        }
+        finally
+        {
+            child.Kill();
+        }
+    }
+
+    [Fact]
     public void AMissingFolderIsNamed()
     {
         string missing = _dir.File("missing");
