@@ -168,11 +168,11 @@ public sealed class IdxDataTests
     {
         using var dir = new TempDirectory();
         WriteIdx(dir, DataSplit.Train, side: 20, labels: [0, 1, 2, 1]);
-        WriteIdx(dir, DataSplit.Test, side: 20, labels: [1, 7]);
+        WriteIdx(dir, DataSplit.Test, side: 20, labels: [1, 3]);  // 3: the first label past the training classes
 
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
 
-        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 7, outside the 3 classes 0-2 the training labels have.", error.Message);
+        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 3, outside the 3 classes 0-2 the training labels have.", error.Message);
     }
 
     [Fact]

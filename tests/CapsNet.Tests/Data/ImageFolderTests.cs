@@ -51,6 +51,22 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void OnePixelWhoseBlueDiffersMakesTheSetColour()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 2, testPerClass: 1, colour: false);
+        string path = Path.Combine(Root, "train", "square", "0000.png");
+        using (var image = Image.Load<Rgb24>(path))
+        {
+            image[3, 4] = new Rgb24(10, 10, 200);  // red equal to green: only blue tells it from grey
+            image.SaveAsPng(path);
+        }
+
+        using var data = DataSets.Load(new DataRequest(Root));
+
+        Assert.Equal(3, data.Channels);
+    }
+
+    [Fact]
     public void ColourMadeGreyUsesBt709Luminance()
     {
         Directory.CreateDirectory(Path.Combine(Root, "train", "a"));
