@@ -74,16 +74,21 @@ public sealed class BatchLoaderTests
     [Fact]
     public void AColourImageMovesAsAWhole()
     {
+        // Each channel its own: green is red halved, blue red quartered (0 stays 0, as the pixels shifted in).
         using var data = Synthetic(channels: 3);
+        data.Pixels[.., 1].copy_(data.Pixels[.., 0].div(2, rounding_mode: RoundingMode.floor));
+        data.Pixels[.., 2].copy_(data.Pixels[.., 0].div(4, rounding_mode: RoundingMode.floor));
         var loader = new BatchLoader(data);
 
         using Batch batch = loader.Batches(10, new Random(5), shiftFraction: 0.1).Single();
 
         Assert.Equal([10, 3, 28, 28], batch.Images.shape);
+        using Tensor bytes = batch.Images.mul(255).round().to_type(ScalarType.Int32);
+        Assert.False(bytes[.., 0].equal(data.Pixels[.., 0].to_type(ScalarType.Int32)).all().item<bool>(), "nothing moved");
         for (int k = 0; k < 10; k++)
         {
-            Assert.True(batch.Images[k, 1].equal(batch.Images[k, 0]).all().item<bool>());
-            Assert.True(batch.Images[k, 2].equal(batch.Images[k, 0]).all().item<bool>());
+            Assert.True(bytes[k, 1].equal(bytes[k, 0].div(2, rounding_mode: RoundingMode.floor)).all().item<bool>(), $"image {k}: green did not move with red");
+            Assert.True(bytes[k, 2].equal(bytes[k, 0].div(4, rounding_mode: RoundingMode.floor)).all().item<bool>(), $"image {k}: blue did not move with red");
         }
     }
 
