@@ -19,18 +19,19 @@ public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
     /// Reads an IDX file of unsigned bytes, gzip-compressed or plain, and checks its magic number, that its length
     /// matches its dimensions and, when given, the MD5 of its decompressed bytes. It reads the header first, then
     /// exactly the payload the header declares and one byte more: a file that holds more is refused without
-    /// reading (or inflating) the rest.
+    /// reading (or inflating) the rest. <paramref name="expectedMagic"/> is <see cref="ImagesMagic"/> or
+    /// <see cref="LabelsMagic"/>.
     /// </summary>
     public static IdxFile Read(string path, int expectedMagic, string? expectedMd5 = null)
     {
         using FileStream file = Open(path);
-        bool isGzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
-        file.Position = 0;
-        if (!isGzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            throw Invalid(path, "is not gzip data although its name ends in .gz");
-
         try
         {
+            bool isGzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+            file.Position = 0;
+            if (!isGzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                throw Invalid(path, "is not gzip data although its name ends in .gz");
+
             using Stream input = isGzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
             using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             var (dimensions, headerLength, payloadLength) = ReadHeader(input, path, expectedMagic, md5, isGzip ? file : null);
@@ -52,10 +53,6 @@ public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
         catch (InvalidDataException e)
         {
             throw Invalid(path, $"is damaged gzip data ({e.Message})");
-        }
-        catch (EndOfStreamException)
-        {
-            throw Invalid(path, "is damaged gzip data (it ends early)");
         }
         catch (IOException e)
         {
@@ -160,7 +157,7 @@ public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
 
     private static string Shape(int[] dimensions) => string.Join("x", dimensions);
 
-    private static string Kind(int magic) => magic == ImagesMagic ? "images" : magic == LabelsMagic ? "labels" : "unsigned-byte";
+    private static string Kind(int magic) => magic == ImagesMagic ? "images" : "labels";
 
     private static UserInputException Invalid(string path, string problem) => new($"Data file '{path}' {problem}.");
 }

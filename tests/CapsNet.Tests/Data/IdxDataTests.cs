@@ -199,6 +199,65 @@ public sealed class IdxDataTests
         Assert.Equal($"Data folder '{dir.Path}' has labels of 1 class; CapsNet needs at least 2.", error.Message);
     }
 
+    [Fact]
+    public void TwoClassesAreEnough()
+    {
+        using var dir = new TempDirectory();
+        WriteIdx(dir, DataSplit.Train, side: 20, labels: [0, 1, 1]);
+        WriteIdx(dir, DataSplit.Test, side: 20, labels: [1, 0]);
+
+        using var data = DataSets.Load(new DataRequest(dir.Path));
+
+        Assert.Equal(["0", "1"], data.ClassNames);
+    }
+
+    [Fact]
+    public void ALabelOutOfRangeIsFoundAtTheFirstPosition()
+    {
+        using var dir = new TempDirectory();
+        WriteIdx(dir, DataSplit.Train, side: 20, labels: [0, 1, 2, 1]);
+        WriteIdx(dir, DataSplit.Test, side: 20, labels: [5, 1]);
+
+        var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
+
+        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 0 is 5, outside the 3 classes 0-2 the training labels have.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, 32, "1x32x32")]
+    [InlineData(3, null, "3x20x20")]
+    public void IdxImagesAreNotConvertedToAnotherShape(int? channels, int? imageSize, string asked)
+    {
+        using var dir = new TempDirectory();
+        WriteIdx(dir, DataSplit.Test, side: 20, labels: [0, 1]);
+
+        var error = Assert.Throws<UserInputException>(() =>
+            DataSets.Load(new DataRequest(dir.Path, WithTrain: false, Channels: channels, ImageSize: imageSize, ClassNames: ["a", "b"])));
+
+        Assert.Equal($"Data folder '{dir.Path}' holds 1x20x20 images, not the {asked} asked for.", error.Message);
+    }
+
+    [Fact]
+    public void AFolderOfNeitherKindIsNamed()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("readme.txt"), "no data here");
+
+        var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
+
+        Assert.Equal($"Data folder '{dir.Path}' holds neither the four MNIST-format IDX files nor train/ and test/ folders of images.", error.Message);
+    }
+
+    [Fact]
+    public void AKnownSetWithoutItsFolderIsNamed()
+    {
+        var absent = new KnownDataSet("no-such-set", ["a", "b"], new Dictionary<string, string>());
+
+        var error = Assert.Throws<UserInputException>(() => absent.Folder());
+
+        Assert.Equal($"The no-such-set data set is not here: no folder '{Path.Combine("data", "no-such-set")}' in the current folder or above the program.", error.Message);
+    }
+
     /// <summary>Plain IDX files of one split: blank images of <paramref name="side"/> and the given labels.</summary>
     internal static void WriteIdx(TempDirectory dir, DataSplit split, int side, byte[] labels)
     {

@@ -97,6 +97,89 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void TruncatedPlainPayloadIsReportedAsTruncatedNotAsDamagedGzip()
+    {
+        string path = WritePlain("images", TwoImages()[..^5]);
+
+        string message = ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic));
+
+        Assert.Equal($"Data file '{path}' is truncated: 23 bytes, its header (2x2x3) needs 28.", message);
+    }
+
+    [Fact]
+    public void AFileTooShortForTheMagicNumberIsReported()
+    {
+        string path = WritePlain("images", [0, 0]);
+
+        Assert.Equal($"Data file '{path}' is truncated: 2 bytes, too short for an IDX header.", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void LabelsWhereImagesBelongAreNamedAsNotImages()
+    {
+        string path = WritePlain("labels", [0, 0, 8, 1, 0, 0, 0, 2, 3, 4]);
+
+        Assert.Equal($"Data file '{path}' has magic number 0x00000801, expected 0x00000803 (not an IDX images file).",
+            ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void AGzipFileWithoutItsTrailerIsReported()
+    {
+        // The whole deflate stream is there, only the CRC and length (the last 8 bytes) are cut off.
+        byte[] whole = File.ReadAllBytes(WriteGzip("whole.gz", TwoImages()));
+        string path = WritePlain("cut.gz", whole[..^8]);
+
+        Assert.StartsWith($"Data file '{path}' is damaged gzip data (", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void CorruptDeflateDataIsReportedWithTheReason()
+    {
+        // A gzip header, then a deflate block of the reserved type 3, which no decoder accepts.
+        string path = WritePlain("corrupt.gz", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+        string message = ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic));
+
+        Assert.StartsWith($"Data file '{path}' is damaged gzip data (", message);
+        Assert.DoesNotContain("trailer", message);
+    }
+
+    [Fact]
+    public void AFileThatCannotBeOpenedIsNamedWithTheReason()
+    {
+        string path = WritePlain("images", TwoImages());
+        using var holder = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        Assert.StartsWith($"Data file '{path}' cannot be read: ", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void AReadErrorIsNamedWithTheReason()
+    {
+        // Linux answers reads of a process's own memory at address 0 with EIO.
+        const string path = "/proc/self/mem";
+
+        Assert.StartsWith($"Data file '{path}' cannot be read: ", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void APayloadLargerThanOneReadBufferIsReadWhole()
+    {
+        // 1 x 8200 x 8200 = 67,240,000 bytes, more than the 64 MiB the buffer starts with.
+        var bytes = new byte[16 + 8200 * 8200];
+        new byte[] { 0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0x20, 0x08, 0, 0, 0x20, 0x08 }.CopyTo(bytes, 0);
+        for (int i = 16; i < bytes.Length; i++)
+            bytes[i] = (byte)(i * 7);
+        string path = WritePlain("large", bytes);
+
+        IdxFile idx = IdxFile.Read(path, IdxFile.ImagesMagic);
+
+        Assert.Equal(8200 * 8200, idx.Payload.Length);
+        Assert.True(bytes.AsSpan(16).SequenceEqual(idx.Payload), "the payload differs from the file's bytes after the header");
+    }
+
+    [Fact]
     public void TruncatedHeaderIsReported()
     {
         string path = WritePlain("images", TwoImages()[..10]);

@@ -109,6 +109,158 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void ATestOnlyFolderLoadsItsClassesFromTest()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 2);
+        Directory.Delete(Path.Combine(Root, "train"), recursive: true);
+
+        using var data = DataSets.Load(new DataRequest(Root, WithTrain: false));
+
+        Assert.Null(data.Train);
+        Assert.Equal(ShapesFolder.Classes, data.ClassNames);
+        Assert.Equal([0L, 1, 2, 0, 1, 2], data.Test.LabelArray());
+    }
+
+    [Fact]
+    public void WithoutTrainingTheTrainFolderIsNotRead()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 2, testPerClass: 1);
+        File.WriteAllText(Path.Combine(Root, "train", "square", "notes.txt"), "not a picture");
+
+        using var data = DataSets.Load(new DataRequest(Root, WithTrain: false));
+
+        Assert.Null(data.Train);
+        Assert.Equal(3, data.Test.Count);
+    }
+
+    [Fact]
+    public void AModelsClassNamesGiveTheLabelsEvenWhereAClassIsMissing()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 2);
+        Directory.Delete(Path.Combine(Root, "test", "bar-horizontal"), recursive: true);
+
+        using var data = DataSets.Load(new DataRequest(Root, WithTrain: false, ClassNames: ShapesFolder.Classes));
+
+        Assert.Equal(ShapesFolder.Classes, data.ClassNames);
+        Assert.Equal([1L, 2, 1, 2], data.Test.LabelArray());
+    }
+
+    [Fact]
+    public void ATrainingClassOfTheModelWithoutAFolderIsNamed()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 1);
+        Directory.Delete(Path.Combine(Root, "train", "square"), recursive: true);
+
+        Assert.Equal($"Image folder '{Root}': train/square holds no images.",
+            ErrorOf(new DataRequest(Root, ClassNames: ShapesFolder.Classes)));
+    }
+
+    [Fact]
+    public void AnEmptyTestClassFolderIsNamed()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 1);
+        foreach (string file in Directory.GetFiles(Path.Combine(Root, "test", "square")))
+            File.Delete(file);
+
+        Assert.Equal($"Image folder '{Root}': test/square holds no images.", ErrorOf(new DataRequest(Root)));
+    }
+
+    [Fact]
+    public void MissingSplitFoldersAreNamed()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 1);
+        Directory.Delete(Path.Combine(Root, "train"), recursive: true);
+        Assert.Equal($"Image folder '{Root}' has no train/ folder of classes.", ErrorOf(new DataRequest(Root)));
+
+        ShapesFolder.Write(Root, trainPerClass: 1, testPerClass: 1);
+        Directory.Delete(Path.Combine(Root, "test"), recursive: true);
+        Assert.Equal($"Image folder '{Root}' has no test/ folder of classes.", ErrorOf(new DataRequest(Root)));
+    }
+
+    [Fact]
+    public void NoClassFoldersAtAllIsNamed()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "train"));
+        Directory.CreateDirectory(Path.Combine(Root, "test"));
+
+        Assert.Equal($"'{Path.Combine(Root, "train")}' has 0 class folders; CapsNet needs at least 2.", ErrorOf(new DataRequest(Root)));
+    }
+
+    [Fact]
+    public void SampleCapsTakeTheFirstImagesOfEachClassInTurn()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 3, testPerClass: 3);
+
+        using var data = DataSets.Load(new DataRequest(Root, TrainSamples: 4, TestSamples: 2));
+
+        Assert.Equal([0L, 1, 2, 0], data.Train!.LabelArray());
+        Assert.Equal([0L, 1], data.Test.LabelArray());
+    }
+
+    [Fact]
+    public void ImageSizeResizesImagesThatDifferInOneSideOnly()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 2, testPerClass: 1);
+        using (var tall = new Image<Rgb24>(32, 40))
+            tall.SaveAsPng(Path.Combine(Root, "train", "square", "tall.png"));
+        using (var wide = new Image<Rgb24>(40, 32))
+            wide.SaveAsPng(Path.Combine(Root, "train", "square", "wide.png"));
+
+        using var data = DataSets.Load(new DataRequest(Root, ImageSize: 32));
+
+        Assert.Equal([8, 3, 32, 32], data.Train!.Pixels.shape);
+    }
+
+    [Fact]
+    public void AnImageDifferingInHeightOnlyIsNamed()
+    {
+        ShapesFolder.Write(Root, trainPerClass: 2, testPerClass: 1);
+        using (var tall = new Image<Rgb24>(32, 33))
+            tall.SaveAsPng(Path.Combine(Root, "test", "square", "tall.png"));
+
+        var error = Assert.Throws<ImageSizeException>(() => DataSets.Load(new DataRequest(Root)));
+
+        Assert.Equal($"Image folder '{Root}': images differ in size, 32x32 (train/bar-horizontal/0000.png) and 32x33 (test/square/tall.png); " +
+            "1 of 10 differ from the first.", error.Message);
+    }
+
+    [Fact]
+    public void ImagesOfOneSizeThatIsNotSquareAreNamed()
+    {
+        foreach (string split in new[] { "train/a", "train/b", "test/a" })
+        {
+            Directory.CreateDirectory(Path.Combine(Root, split));
+            using var image = new Image<Rgb24>(30, 20);
+            image.SaveAsPng(Path.Combine(Root, split, "1.png"));
+        }
+
+        var error = Assert.Throws<ImageSizeException>(() => DataSets.Load(new DataRequest(Root)));
+
+        Assert.Equal($"Image folder '{Root}': images are 30x20, not square.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(3, "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
+                   "test/x2 is a class the model does not have (classes: a, b).")]
+    [InlineData(5, "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
+                   "test/x2 is a class the model does not have (classes: a, b); and 2 more.")]
+    public void ProblemsAreListedUpToThreeThenCounted(int extraClasses, string expected)
+    {
+        foreach (string split in new[] { "train/a", "train/b", "test/a" })
+        {
+            Directory.CreateDirectory(Path.Combine(Root, split));
+            using var image = new Image<Rgb24>(20, 20);
+            image.SaveAsPng(Path.Combine(Root, split, "1.png"));
+        }
+        for (int i = 0; i < extraClasses; i++)
+            Directory.CreateDirectory(Path.Combine(Root, "test", $"x{i}"));
+
+        Assert.Equal($"Image folder '{Root}': {expected}", ErrorOf(new DataRequest(Root)));
+    }
+
+    private static string ErrorOf(DataRequest request) => Assert.Throws<UserInputException>(() => DataSets.Load(request)).Message;
+
+    [Fact]
     public void AHeaderDeclaringAbsurdlyManyPixelsIsRefusedBeforeDecoding()
     {
         // A 54-byte BMP header claiming 60000 x 60000 pixels (3.6 gigapixels) and no pixel data.
