@@ -48,4 +48,23 @@ public sealed class InputShapeTests
         using var smallest = new CapsuleNetwork(new CapsNetConfig(InputSide: 17));
         Assert.Equal(32, smallest.Config.PrimaryCapsuleCount);  // a 1x1 grid of 32 capsules
     }
+
+    [Theory]
+    [InlineData(2, 10, null, "CapsNet takes grey (1 channel) or colour (3 channel) images, not 2 channels.")]
+    [InlineData(1, 1, null, "CapsNet needs at least 2 classes, got 1.")]
+    [InlineData(1, 3, new[] { "a", "b" }, "2 class names given for 3 classes.")]
+    public void AConfigThatBuildsNoNetworkIsRefusedWithWhy(int channels, int classes, string[]? names, string expected)
+    {
+        var error = Assert.Throws<UserInputException>(() => new CapsNetConfig(channels, 28, classes, ClassNames: names).EnsureBuildable());
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void TwoClassesAreEnough()
+    {
+        using var network = new CapsuleNetwork(new CapsNetConfig(Classes: 2, ClassNames: ["no", "yes"]));
+
+        Assert.Equal(["no", "yes"], network.Config.Names);
+    }
 }

@@ -67,9 +67,13 @@ public sealed class WeightsFileTests : IDisposable
     [Fact]
     public void ExtraTensorIsNamed()
     {
-        string path = EditedWeights.Write(_dir.File("edited.pt"), state => state["decoder.6.weight"] = zeros(3));
+        string path = EditedWeights.Write(_dir.File("edited.pt"), state =>
+        {
+            state["decoder.6.weight"] = zeros(3);
+            state["alpha"] = zeros(1);
+        });
 
-        Assert.Equal($"Weights file '{path}' does not fit this model: unexpected decoder.6.weight.", LoadError(path));
+        Assert.Equal($"Weights file '{path}' does not fit this model: unexpected alpha; unexpected decoder.6.weight.", LoadError(path));
     }
 
     [Fact]
@@ -81,16 +85,31 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
-    public void WeightsForAnotherClassCountSaySo()
+    public void WeightsForAnotherClassCountThanTheirJsonSaySo()
     {
+        // Weights of 5 classes beside a .json that describes 10, as when one of the pair was replaced.
         string path = _dir.File("five.pt");
         using (var five = Build(seed: 1, classes: 5))
             WeightsFile.Save(five, path);
+        ConfigFile.Save(new CapsNetConfig(Classes: 10), path);
 
-        string message = LoadError(path);
+        Assert.Equal($"Weights file '{path}' does not fit the model '{_dir.File("five.json")}' describes: " +
+            "digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10); " +
+            "decoder.0.weight has shape [512, 80] but the model needs [512, 160].", LoadError(path));
+    }
 
-        Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10)", message);
-        Assert.Contains("decoder.0.weight has shape [512, 80] but the model needs [512, 160]", message);
+    [Fact]
+    public void TheConfigIsTheJsonsAndWithoutOneMnistsWithTheGivenRoutings()
+    {
+        string described = _dir.File("described.pt");
+        using (var five = Build(seed: 1, classes: 5))
+            WeightsFile.Save(five, described);
+        string bare = EditedWeights.Write(_dir.File("bare.pt"), _ => { });
+
+        Assert.Equal(5, WeightsFile.ReadConfig(described, routings: 1).Classes);
+        Assert.Equal(CapsNetConfig.Mnist with { Routings = 2 }, WeightsFile.ReadConfig(bare, routings: 2));
+        string missing = _dir.File("absent.pt");
+        Assert.Equal($"Weights file '{missing}' not found.", Assert.Throws<UserInputException>(() => WeightsFile.ReadConfig(missing)).Message);
     }
 
     [Fact]
