@@ -170,17 +170,37 @@ public sealed class CapsuleNetworkTests
     }
 
     [Fact]
-    public void SummaryListsLayersAndTheTotal()
+    public void DigitCapsulesRefuseZeroRoutingsWhenBuilt()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DigitCapsules(inputCapsules: 32, inputDim: 8, classes: 2, routings: 0, generator: null));
+
+        Assert.Equal("routings", error.ParamName);
+    }
+
+    [Fact]
+    public void SummaryIsKerasTableOfLayersShapesAndParameters()
     {
         using var model = Build();
 
-        string summary = ModelSummary.Format(model);
-
-        Assert.Contains("Total params: 8,215,568", summary);
-        Assert.Contains("Trainable params: 8,215,568", summary);
-        Assert.Matches(@"conv1 \(Conv2d, ReLU\)\s+\(None, 256, 20, 20\)\s+20,992", summary);
-        Assert.Matches(@"primary_caps \(Conv2d\)\s+\(None, 256, 6, 6\)\s+5,308,672", summary);
-        Assert.Matches(@"digit_caps \(Routing x3\)\s+\(None, 10, 16\)\s+1,474,560", summary);
-        Assert.Matches(@"decoder \(Dense x3\)\s+\(None, 1, 28, 28\)\s+1,411,344", summary);
+        // The parameter counts: conv1 256*(9*9+1); primary_caps 256*(256*81+1); digit_caps 10*1152*16*8;
+        // decoder 160*512+512 + 512*1024+1024 + 1024*784+784. They add up to the total.
+        Assert.Equal("""
+            ____________________________________________________________________
+            Layer (type)                      Output Shape               Param #
+            ====================================================================
+            input (Input)                     (None, 1, 28, 28)                0
+            conv1 (Conv2d, ReLU)              (None, 256, 20, 20)         20,992
+            primary_caps (Conv2d)             (None, 256, 6, 6)        5,308,672
+            primary_caps (Reshape, Squash)    (None, 1152, 8)                  0
+            digit_caps (Routing x3)           (None, 10, 16)           1,474,560
+            capsnet (Length)                  (None, 10)                       0
+            mask (Mask)                       (None, 160)                      0
+            decoder (Dense x3)                (None, 1, 28, 28)        1,411,344
+            ====================================================================
+            Total params: 8,215,568
+            Trainable params: 8,215,568
+            Non-trainable params: 0
+            ____________________________________________________________________
+            """, ModelSummary.Format(model));
     }
 }
