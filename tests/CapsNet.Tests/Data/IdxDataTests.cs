@@ -142,6 +142,20 @@ public sealed class IdxDataTests
     }
 
     [Fact]
+    public void CorruptKnownImagesFailTheirChecksum()
+    {
+        using var dir = new TempDirectory();
+        byte[] images = [0, 0, 8, 3, 0, 0, 39, 16, 0, 0, 0, 28, 0, 0, 0, 28, .. new byte[10000 * 28 * 28]];
+        File.WriteAllBytes(dir.File("t10k-images-idx3-ubyte"), images);
+        File.Copy(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz"), dir.File("t10k-labels-idx1-ubyte.gz"));
+
+        var error = Assert.Throws<UserInputException>(() => IdxFolder.Load(dir.Path, DataSplit.Test, md5: KnownDataSet.Mnist.Md5));
+
+        Assert.Contains("t10k-images-idx3-ubyte' fails its checksum", error.Message);
+        Assert.Contains("expected 2646ac647ad5339dbf082846283269ea", error.Message);
+    }
+
+    [Fact]
     public void ImageAndLabelCountsMustAgree()
     {
         var images = new IdxFile([2, 28, 28], new byte[2 * 784]);

@@ -231,6 +231,39 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void AHeaderAtTheLimitIsReadAsFarAsTheDataGoes()
+    {
+        // 1 x 1 x 2,147,483,591 bytes, exactly the largest array .NET allows, and no payload.
+        string path = WritePlain("at-limit", [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0x7f, 0xff, 0xff, 0xc7]);
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        string error = ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"Data file '{path}' is truncated: 16 bytes, its header (1x1x2147483591) needs 2,147,483,607.", error);
+        // The first 64 MiB chunk, not a buffer of the declared size nor a second chunk.
+        Assert.InRange(allocated, 64 << 20, 80_000_000);
+    }
+
+    [Fact]
+    public void APlainFileStartingWithGzipsFirstByteIsReadAsPlain()
+    {
+        string path = WritePlain("images", [0x1f, 0, 8, 3, 0, 0, 0, 1]);
+
+        Assert.Equal($"Data file '{path}' has magic number 0x1f000803, expected 0x00000803 (not an IDX images file).",
+            ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void AGzipFileCutOffInTheHeaderIsReportedAsDamaged()
+    {
+        byte[] whole = File.ReadAllBytes(WriteGzip("whole.gz", TwoImages()));
+        string path = WritePlain("cut.gz", whole[..12]);
+
+        Assert.StartsWith($"Data file '{path}' is damaged gzip data (", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
     public void GzipThatInflatesFarPastItsHeaderIsRefusedWithoutInflatingIt()
     {
         // A header declaring ten 28x28 images (7,840 bytes), then 100 MB of zeros: about 100 KB compressed.
