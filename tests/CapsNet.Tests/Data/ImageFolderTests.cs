@@ -227,12 +227,7 @@ public sealed class ImageFolderTests : IDisposable
     [Fact]
     public void ImagesOfOneSizeThatIsNotSquareAreNamed()
     {
-        foreach (string split in new[] { "train/a", "train/b", "test/a" })
-        {
-            Directory.CreateDirectory(Path.Combine(Root, split));
-            using var image = new Image<Rgb24>(30, 20);
-            image.SaveAsPng(Path.Combine(Root, split, "1.png"));
-        }
+        WriteTwoClassFolder(width: 30, height: 20);
 
         var error = Assert.Throws<ImageSizeException>(() => DataSets.Load(new DataRequest(Root)));
 
@@ -246,16 +241,22 @@ public sealed class ImageFolderTests : IDisposable
                    "test/x2 is a class the model does not have (classes: a, b); and 2 more.")]
     public void ProblemsAreListedUpToThreeThenCounted(int extraClasses, string expected)
     {
-        foreach (string split in new[] { "train/a", "train/b", "test/a" })
-        {
-            Directory.CreateDirectory(Path.Combine(Root, split));
-            using var image = new Image<Rgb24>(20, 20);
-            image.SaveAsPng(Path.Combine(Root, split, "1.png"));
-        }
+        WriteTwoClassFolder(width: 20, height: 20);
         for (int i = 0; i < extraClasses; i++)
             Directory.CreateDirectory(Path.Combine(Root, "test", $"x{i}"));
 
         Assert.Equal($"Image folder '{Root}': {expected}", ErrorOf(new DataRequest(Root)));
+    }
+
+    /// <summary>Classes a and b, one black image each in train/ and one of a in test/.</summary>
+    private void WriteTwoClassFolder(int width, int height)
+    {
+        foreach (string split in new[] { "train/a", "train/b", "test/a" })
+        {
+            Directory.CreateDirectory(Path.Combine(Root, split));
+            using var image = new Image<Rgb24>(width, height);
+            image.SaveAsPng(Path.Combine(Root, split, "1.png"));
+        }
     }
 
     private static string ErrorOf(DataRequest request) => Assert.Throws<UserInputException>(() => DataSets.Load(request)).Message;
