@@ -70,19 +70,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     private static string[] Listing(string folder) =>
         Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(folder, path)).Order(StringComparer.Ordinal).ToArray();
 
-    // The events of a TensorBoard file after the first (the file's version), as hex, each without its wall time
-    // (protobuf field 1, a double: tag 0x09 and eight bytes), which is when the epoch was written.
-    private static string[] Events(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        var events = new List<string>();
-        for (int at = 0; at < bytes.Length;)
+    // The events of a TensorBoard file after the first (the file's version), each without its wall time, which is
+    // when the epoch was written.
+    private static Tensorboard.Event[] Events(string path) =>
+        TensorBoardFile.Read(path).Skip(1).Select(e =>
         {
-            int length = (int)BitConverter.ToInt64(bytes, at);  // a record: length, its CRC, the event, the event's CRC
-            byte[] data = bytes[(at + 12)..(at + 12 + length)];
-            events.Add(Convert.ToHexString(data[0] == 0x09 ? data[9..] : data));
-            at += 12 + length + 4;
-        }
-        return events.Skip(1).ToArray();
-    }
+            Tensorboard.Event timeless = e.Clone();
+            timeless.WallTime = 0;
+            return timeless;
+        }).ToArray();
 }
