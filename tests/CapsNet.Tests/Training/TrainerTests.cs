@@ -2,6 +2,7 @@ using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
 using CapsNet.Training;
+using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Training;
@@ -112,5 +113,44 @@ public sealed class TrainerTests : IDisposable
             Tensor own = GrownNetwork.Parameter(copy, name).grad!, used = GrownNetwork.Parameter(_model, name).grad!;
             Assert.True(used.allclose(own, rtol: 1e-4, atol: 1e-8), $"{name}: the step's gradient is not the second batch's alone");
         }
+    }
+
+    [Fact]
+    public void ACancelledEpochStopsAfterTheBatchInHandAndEndsNoEpoch()
+    {
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        bool finished = Train(dir.Path, new RunSettings { Epochs = 1, BatchSize = 3 }, output, cancelled.Token);
+
+        Assert.False(finished);
+        Assert.Contains("Epoch 1/1 1/2 loss ", output.ToString());
+        Assert.DoesNotContain("Epoch 1/1 2/2", output.ToString());
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));  // no log, weights or checkpoint of an unfinished epoch
+    }
+
+    [Fact]
+    public void ALossThatIsNoLongerFiniteStopsTrainingNamingWhere()
+    {
+        using var dir = new TempDirectory();
+        // Adam's first step moves every weight by about lr: at 1e30 the second batch's activations overflow.
+        var settings = new RunSettings { Epochs = 1, BatchSize = 3, Lr = 1e30 };
+
+        var e = Assert.Throws<TrainingDivergedException>(() => Train(dir.Path, settings, TextWriter.Null, CancellationToken.None));
+
+        Assert.Equal("Training diverged: the loss is NaN at epoch 1, batch 2. The files of the last finished epoch are kept; try a smaller --lr.", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    // Trains on the six images, validating on them too, with the run's files going to saveDir.
+    private bool Train(string saveDir, RunSettings settings, TextWriter output, CancellationToken cancel)
+    {
+        using var set = new ImageSet(_pixels.clone(), _labels.clone());
+        IAnsiConsole console = TestConsole.Create(output);
+        var trainer = new Trainer(_model, settings, CPU, console);
+        var artifacts = new TrainingArtifacts(saveDir, debug: false, new RunDefinition(settings.Epochs, new Dictionary<string, string>()), console);
+        return trainer.Train(new BatchLoader(set), new BatchLoader(set), firstEpoch: 0, artifacts, cancel);
     }
 }

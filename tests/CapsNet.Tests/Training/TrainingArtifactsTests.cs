@@ -1,0 +1,51 @@
+using CapsNet.Model;
+using CapsNet.Tests.Model;
+using CapsNet.Training;
+
+namespace CapsNet.Tests.Training;
+
+/// <summary>What the end of an epoch writes, given figures chosen by hand.</summary>
+public sealed class TrainingArtifactsTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly CapsuleNetwork _model = GrownNetwork.Build();
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _dir.Dispose();
+    }
+
+    private static EpochMetrics Metrics(int epoch, double valAccuracy) =>
+        new(epoch, 0.5, 0.25, 0.125, 0.3, valAccuracy, 0.2, 0.1, 0.24, 0.001);
+
+    [Fact]
+    public void BestWeightsAreSavedWhenValidationAccuracyStrictlyImprovesNamingThePreviousBest()
+    {
+        var output = new StringWriter();
+        var artifacts = new TrainingArtifacts(_dir.Path, debug: false, new RunDefinition(3, new Dictionary<string, string>()), TestConsole.Create(output));
+        using var optimizer = new LeanAdam(_model.parameters(), 0.001);
+
+        foreach (var (epoch, valAccuracy) in new[] { (0, 0.5), (1, 0.75), (2, 0.75) })
+            artifacts.EndEpoch(Metrics(epoch, valAccuracy), _model, optimizer);
+
+        Assert.Equal(
+            $"val_capsnet_accuracy improved from -inf to 0.50000, saving model to '{_dir.File("weights-01.pt")}'\n" +
+            $"val_capsnet_accuracy improved from 0.50000 to 0.75000, saving model to '{_dir.File("weights-02.pt")}'\n",
+            output.ToString());
+        Assert.Equal((true, true, false), (File.Exists(_dir.File("weights-01.pt")), File.Exists(_dir.File("weights-02.pt")), File.Exists(_dir.File("weights-03.pt"))));
+        Assert.Equal(0.75, artifacts.BestValAccuracy);
+    }
+
+    [Fact]
+    public void ATensorBoardFileThatCannotBePutInPlaceIsNamedAndLeavesNoStagingFolder()
+    {
+        string target = _dir.File($"{TensorBoardEpoch.Folder}/{TensorBoardEpoch.FileName(1)}");
+        Directory.CreateDirectory(target);  // a folder where the epoch's file belongs
+
+        var e = Assert.Throws<UserInputException>(() => TensorBoardEpoch.Write(_dir.Path, Metrics(0, 0.5), _model, debug: false));
+
+        Assert.StartsWith($"Could not write '{target}': ", e.Message);
+        Assert.Equal([_dir.File(TensorBoardEpoch.Folder)], Directory.GetFileSystemEntries(_dir.Path));
+    }
+}
