@@ -1,3 +1,5 @@
+using CapsNet.Model;
+using CapsNet.Tests.Model;
 using CapsNet.Training;
 
 namespace CapsNet.Tests.Training;
@@ -49,5 +51,24 @@ public sealed class CheckpointTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
         Assert.StartsWith($"Cannot resume: '{path}' is not a readable checkpoint (", e.Message);
         Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
+    }
+
+    [Theory]
+    [InlineData(null, "not found.")]
+    [InlineData("", "is damaged (")]
+    [InlineData("not an optimizer state", "is damaged (")]
+    public void AMissingOrDamagedOptimizerStateIsNamed(string? content, string problem)
+    {
+        using CapsuleNetwork model = GrownNetwork.Build();
+        using var optimizer = new LeanAdam(model.parameters(), 0.001);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunDefinition(3, new Dictionary<string, string>()), model, optimizer);
+        Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
+        string state = _dir.File(checkpoint.OptimizerFile);
+        File.Delete(state);
+        if (content is not null)
+            File.WriteAllText(state, content);
+
+        var e = Assert.Throws<UserInputException>(() => Checkpoint.Load(_dir.Path, checkpoint, model, optimizer));
+        Assert.StartsWith($"Cannot resume: optimizer state '{state}' {problem}", e.Message);
     }
 }

@@ -17,6 +17,20 @@ public sealed class LeanAdamTests
     }
 
     [Fact]
+    public void AParameterWithoutAGradientIsLeftAsItIs()
+    {
+        var still = new Parameter(tensor(new[] { 1.0f }));
+        var moving = new Parameter(tensor(new[] { 1.0f }));
+        using var adam = new LeanAdam([still, moving], lr: 0.001);
+        moving.grad = tensor(new[] { 0.5f });
+
+        adam.step();
+
+        Assert.Equal(1.0f, still.item<float>());
+        Assert.Equal(1.0 - 0.0009999998, moving.item<float>(), 6);
+    }
+
+    [Fact]
     public void AddsEpsilonAfterTheBiasCorrectionAsTorchSharpDoes()
     {
         // g = 1e-6, so eps matters: 0.001 / 0.1 * 1e-7 / (1e-6 + 1e-7) = 9.0909e-4. Keras, which adds eps

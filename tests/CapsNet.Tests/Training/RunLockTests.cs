@@ -45,6 +45,20 @@ public sealed class RunLockTests : IDisposable
         string missing = _dir.File("missing");
 
         var e = Assert.Throws<UserInputException>(() => RunLock.TryAcquire(missing));
-        Assert.StartsWith($"Cannot lock '{missing}': ", e.Message);
+        Assert.Equal($"Cannot lock '{missing}': No such file or directory.", e.Message);
+    }
+
+    [Fact]
+    public void RefusedAttemptsLeaveNoDescriptorOpen()
+    {
+        using RunLock? held = RunLock.TryAcquire(_dir.Path);
+        Assert.NotNull(held);
+        int before = Directory.GetFiles("/proc/self/fd").Length;
+
+        for (int attempt = 0; attempt < 200; attempt++)
+            Assert.Null(RunLock.TryAcquire(_dir.Path));
+
+        // Other tests running meanwhile open a few files; 200 leaked descriptors would be 200 more.
+        Assert.InRange(Directory.GetFiles("/proc/self/fd").Length - before, -50, 50);
     }
 }

@@ -49,4 +49,14 @@ public sealed class TrainingLogTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => new TrainingLog(LogPath).LoadEpochsBefore(1));
         Assert.Equal($"Cannot resume: '{LogPath}' has a malformed row (expected 10 columns, found 2).", e.Message);
     }
+
+    [Fact]
+    public void ALogThatCannotBeReadIsNamedWithTheReason()
+    {
+        // /proc/self/mem exists but answers a read from its start with an I/O error.
+        File.CreateSymbolicLink(LogPath, "/proc/self/mem");
+
+        var e = Assert.Throws<UserInputException>(() => new TrainingLog(LogPath).LoadEpochsBefore(1));
+        Assert.Equal($"Cannot resume: '{LogPath}' cannot be read (Input/output error : '{LogPath}').", e.Message);
+    }
 }
