@@ -57,6 +57,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(null, "not found.")]
     [InlineData("", "is damaged (")]
     [InlineData("not an optimizer state", "is damaged (")]
+    [InlineData("/proc/self/mem", "is damaged (Input/output error")]  // a link to a file that answers a read with an I/O error
     public void AMissingOrDamagedOptimizerStateIsNamed(string? content, string problem)
     {
         using CapsuleNetwork model = GrownNetwork.Build();
@@ -65,7 +66,9 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         string state = _dir.File(checkpoint.OptimizerFile);
         File.Delete(state);
-        if (content is not null)
+        if (content == "/proc/self/mem")
+            File.CreateSymbolicLink(state, content);
+        else if (content is not null)
             File.WriteAllText(state, content);
 
         var e = Assert.Throws<UserInputException>(() => Checkpoint.Load(_dir.Path, checkpoint, model, optimizer));
