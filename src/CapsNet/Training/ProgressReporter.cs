@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Spectre.Console;
 
 namespace CapsNet.Training;
@@ -10,11 +9,13 @@ namespace CapsNet.Training;
 public sealed class ProgressReporter
 {
     private readonly IAnsiConsole _console;
+    private readonly TimeProvider _clock;
     private readonly bool _interactive;
 
-    public ProgressReporter(IAnsiConsole console)
+    public ProgressReporter(IAnsiConsole console, TimeProvider? clock = null)
     {
         _console = console;
+        _clock = clock ?? TimeProvider.System;
         _interactive = console.Profile.Capabilities.Interactive;
     }
 
@@ -39,13 +40,13 @@ public sealed class ProgressReporter
             return;
         }
 
-        var clock = Stopwatch.StartNew();
+        long start = _clock.GetTimestamp();
         int step = Math.Max(1, batches / 10);
         pass((done, status) =>
         {
             if (done % step != 0 && done != batches)
                 return;
-            TimeSpan elapsed = clock.Elapsed;
+            TimeSpan elapsed = _clock.GetElapsedTime(start);
             TimeSpan eta = done == 0 ? TimeSpan.Zero : elapsed * (batches - done) / done;
             _console.Line($"{title} {done}/{batches} {status} - {elapsed:hh\\:mm\\:ss} elapsed, ETA {eta:hh\\:mm\\:ss}");
         });
