@@ -45,21 +45,38 @@ public sealed class ProgressReporterTests
     public void ATerminalGetsABarWhoseDescriptionEndsWithTheLastBatch()
     {
         var output = new StringWriter();
-        IAnsiConsole terminal = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.Yes,
-            Out = new AnsiConsoleOutput(output),
-        });
+        int passes = 0;
 
-        new ProgressReporter(terminal).Run("Epoch [1]/3", 4, report =>
+        new ProgressReporter(Terminal(output)).Run("Epoch [1]/3", 4, report =>
         {
+            passes++;
             for (int done = 1; done <= 4; done++)
                 report(done, "loss [x]");
         });
 
-        string text = Regex.Replace(output.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        string text = WithoutEscapes(output);
+        Assert.Equal(1, passes);
         Assert.Contains("Epoch [1]/3 4/4 loss [x]", text);  // markup characters in the title and status shown as they are
+        Assert.DoesNotContain("ETA", text);  // no redirected-output lines besides the bar
     }
+
+    [Fact]
+    public void ABarWithoutReportsShowsItsTitle()
+    {
+        var output = new StringWriter();
+
+        new ProgressReporter(Terminal(output)).Run("Epoch [1]/3", 0, _ => { });
+
+        Assert.Contains("Epoch [1]/3", WithoutEscapes(output));
+    }
+
+    private static IAnsiConsole Terminal(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.Yes,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.Yes,
+        Out = new AnsiConsoleOutput(output),
+    });
+
+    private static string WithoutEscapes(StringWriter output) => Regex.Replace(output.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]", "");
 }
