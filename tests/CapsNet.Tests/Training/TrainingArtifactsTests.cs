@@ -48,4 +48,30 @@ public sealed class TrainingArtifactsTests : IDisposable
         Assert.StartsWith($"Could not write '{target}': ", e.Message);
         Assert.Equal([_dir.File(TensorBoardEpoch.Folder)], Directory.GetFileSystemEntries(_dir.Path));
     }
+
+    [Fact]
+    public void ResumingDropsTheLogRowsOfEpochsTheCheckpointDoesNotHoldAndRedrawsThePlot()
+    {
+        string log = _dir.File(RunFolder.LogFile);
+        File.WriteAllLines(log, [EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv(), Metrics(2, 0.8).ToCsv()]);
+        var artifacts = new TrainingArtifacts(_dir.Path, debug: false, new RunDefinition(3, new Dictionary<string, string>()), TestConsole.Create(TextWriter.Null));
+
+        artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
+
+        Assert.Equal([EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv()], File.ReadAllLines(log));
+        Assert.True(File.Exists(_dir.File(RunFolder.PlotFile)));
+        Assert.Equal(0.75, artifacts.BestValAccuracy);
+    }
+
+    [Fact]
+    public void WithDebugTheEpochsFileHoldsAHistogramOfEveryWeight()
+    {
+        TensorBoardEpoch.Write(_dir.Path, Metrics(4, 0.5), _model, debug: true);
+
+        var values = TensorBoardFile.Values(_dir.File($"{TensorBoardEpoch.Folder}/{TensorBoardEpoch.FileName(5)}"));
+        Assert.Equal(
+            _model.named_parameters().Select(p => (p.name, 4L, (float?)null)),
+            values.Where(value => value.Scalar is null));
+        Assert.Equal(9, values.Count(value => value.Scalar is not null));
+    }
 }
