@@ -57,7 +57,9 @@ internal static partial class KerasArchitecture
         int[] byCapsules = sides.Where(s => new CapsNetConfig(channels, s).PrimaryCapsuleCount == inputCapsules).Reverse().ToArray();
         int[] byPixels = sides.Where(s => (long)channels * s * s == pixels).ToArray();
         int side = byCapsules.Intersect(byPixels).Concat(byCapsules).Concat(byPixels).DefaultIfEmpty(mnist.InputSide).First();
-        return new CapsNetConfig(channels, side, classes);
+        // capsulenet.py trains on MNIST; a file does not name its data set, so weights of another shape name none.
+        bool mnistShaped = (channels, side, classes) == (mnist.InputChannels, mnist.InputSide, mnist.Classes);
+        return new CapsNetConfig(channels, side, classes, Dataset: mnistShaped ? mnist.Dataset : "");
     }
 
     /// <summary>One phrase per layer that differs from <paramref name="config"/>'s CapsNet, in file order, then the missing ones.</summary>

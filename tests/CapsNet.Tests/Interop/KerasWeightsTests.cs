@@ -71,7 +71,7 @@ public sealed class KerasWeightsTests : IDisposable
 
         using var read = KerasWeights.ReadModel(path, routings: 2);
 
-        Assert.Equal(config, read.Config);
+        Assert.Equal(config with { Dataset = "" }, read.Config);  // not MNIST's shape, so not MNIST; the file names no data set
         AssertSameOutputs(source, read);
     }
 
