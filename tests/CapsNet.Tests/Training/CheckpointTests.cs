@@ -26,6 +26,7 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal((0, 0.5, "checkpoint-00.pt", "checkpoint-00.optimizer", 3), (checkpoint.NextEpoch, checkpoint.BestValAccuracy, checkpoint.ModelFile, checkpoint.OptimizerFile, checkpoint.Epochs));
         Assert.False(checkpoint.Finished);
+        Assert.Equal(checkpoint.ModelFile, Checkpoint.ReadOrNull(_dir.Path)?.ModelFile);  // a new run reads it too
         Assert.Null(Checkpoint.Read(_dir.File("elsewhere")));
     }
 
