@@ -12,6 +12,7 @@ public sealed class ProgressReporter
     private readonly TimeProvider _clock;
     private readonly bool _interactive;
 
+    /// <param name="clock">Where the redirected lines' elapsed time comes from: the system's, unless a test moves its own.</param>
     public ProgressReporter(IAnsiConsole console, TimeProvider? clock = null)
     {
         _console = console;
