@@ -12,5 +12,13 @@ internal sealed class TempDirectory : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>A link named <paramref name="name"/> to /proc/self/mem, which exists but answers a read from its start with an I/O error.</summary>
+    public string UnreadableFile(string name)
+    {
+        string path = File(name);
+        System.IO.File.CreateSymbolicLink(path, "/proc/self/mem");
+        return path;
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -54,11 +54,13 @@ public sealed class CheckpointTests : IDisposable
         Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
     }
 
+    private const string Unreadable = "(a file that answers a read with an I/O error)";
+
     [Theory]
     [InlineData(null, "not found.")]
     [InlineData("", "is damaged (")]
     [InlineData("not an optimizer state", "is damaged (")]
-    [InlineData("/proc/self/mem", "is damaged (Input/output error")]  // a link to a file that answers a read with an I/O error
+    [InlineData(Unreadable, "is damaged (Input/output error")]
     public void AMissingOrDamagedOptimizerStateIsNamed(string? content, string problem)
     {
         using CapsuleNetwork model = GrownNetwork.Build();
@@ -67,8 +69,8 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         string state = _dir.File(checkpoint.OptimizerFile);
         File.Delete(state);
-        if (content == "/proc/self/mem")
-            File.CreateSymbolicLink(state, content);
+        if (content == Unreadable)
+            _dir.UnreadableFile(checkpoint.OptimizerFile);
         else if (content is not null)
             File.WriteAllText(state, content);
 

@@ -53,8 +53,7 @@ public sealed class TrainingLogTests : IDisposable
     [Fact]
     public void ALogThatCannotBeReadIsNamedWithTheReason()
     {
-        // /proc/self/mem exists but answers a read from its start with an I/O error.
-        File.CreateSymbolicLink(LogPath, "/proc/self/mem");
+        _dir.UnreadableFile("log.csv");
 
         var e = Assert.Throws<UserInputException>(() => new TrainingLog(LogPath).LoadEpochsBefore(1));
         Assert.Equal($"Cannot resume: '{LogPath}' cannot be read (Input/output error : '{LogPath}').", e.Message);
