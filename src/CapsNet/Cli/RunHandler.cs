@@ -56,9 +56,11 @@ public static class RunHandler
                 (settings.ValSamples is null ? "." : $" left after --val_samples {settings.ValSamples}."));
 
         CapsNetConfig config = ModelFactory.ConfigFor(data, settings.Routings);
-        if (settings.Weights is not null)
-            ModelFactory.EnsureSameShape(WeightsFile.ReadConfig(settings.Weights, settings.Routings), config, settings.Weights, dataset);
-        using CapsuleNetwork model = ModelFactory.Build(config, settings.Weights, settings.Seed, settings.Precision, device, console);
+        // -w is where a new run starts; a resumed one continues from its checkpoint's weights (TrainingStart says so).
+        string? start = settings.Resume && Checkpoint.ReadOrNull(settings.SaveDir) is not null ? null : settings.Weights;
+        if (start is not null)
+            ModelFactory.EnsureSameShape(WeightsFile.ReadConfig(start, settings.Routings), config, start, dataset);
+        using CapsuleNetwork model = ModelFactory.Build(config, start, settings.Seed, settings.Precision, device, console);
         OutputFolder.Prepare(settings.SaveDir);
         lockFolder();
 
@@ -71,9 +73,8 @@ public static class RunHandler
 
         if (!trainer.Train(new BatchLoader(split.Train), new BatchLoader(split.Validation), firstEpoch, artifacts, interruption.Token))
         {
-            string again = string.Join(" ", args.Where(a => a != "--resume").Append("--resume").Select(ShellWord.Quote));
             error.WriteLine($"Interrupted. Finished epochs are saved in '{settings.SaveDir}'. Resume with:");
-            error.WriteLine($"  dotnet run --project src/CapsNet -c Release -- {again}");
+            error.WriteLine($"  {ResumeCommand.Format(args)}");
             return Interruption.ExitCode;
         }
         console.Line($"Trained model saved to '{artifacts.SaveTrainedModel(model)}'");

@@ -31,8 +31,8 @@ public sealed class InterruptionTests : IDisposable
             training.Signal(signal);
 
             Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(2)));
-            Assert.Contains("Resume with:", training.Stderr);
-            Assert.Contains("--resume", training.Stderr);
+            Assert.Contains($"Resume with:\n  dotnet run --project src/CapsNet -c Release -- {string.Join(" ", Args(saveDir, 3))} --resume\n",
+                training.Stderr);
             Assert.DoesNotContain("Trained model saved", training.Stdout);
         }
         int finished = NextEpoch(saveDir);

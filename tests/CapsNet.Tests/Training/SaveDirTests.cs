@@ -120,15 +120,16 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     [Fact]
     public void ResumingSaysThatWeightsGivenWithWAreNotLoaded()
     {
-        // -w is where a run starts; once it has a checkpoint, resuming it must not silently drop the flag.
+        // -w is where a run starts; once it has a checkpoint, resuming it must not silently drop the flag. The file
+        // is not weights at all: a resumed run does not read it.
         string saveDir = CopyOfFinished(), start = _dir.File("start.pt");
-        File.Copy(Path.Combine(saveDir, "trained_model.pt"), start);
-        File.Copy(Path.Combine(saveDir, "trained_model.json"), _dir.File("start.json"));
+        File.WriteAllText(start, "not weights");
 
         var (exitCode, stdout, stderr) = CapsNetProcess.Run("--resume", "--epochs", "2", "-w", start, "--save_dir", saveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($"-w '{start}' is not loaded: a resumed run continues from its checkpoint's weights.", stdout);
+        Assert.DoesNotContain("Loaded weights from", stdout);
         Assert.Contains("Resuming at epoch 2/2", stdout);
     }
 
