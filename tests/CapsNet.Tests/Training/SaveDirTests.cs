@@ -134,6 +134,21 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     }
 
     [Fact]
+    public void ResumingARunWithoutACheckpointStartsFromTheWeightsGivenWithW()
+    {
+        string saveDir = CopyOfFinished(), start = _dir.File("start.pt");
+        File.Copy(Path.Combine(saveDir, "trained_model.pt"), start);
+        File.Copy(Path.Combine(saveDir, "trained_model.json"), _dir.File("start.json"));
+        File.Delete(Path.Combine(saveDir, Checkpoint.FileName));
+
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 1, "--resume", "-w", start));
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains($"Loaded weights from '{start}'.", stdout);
+        Assert.Contains("Starting from epoch 1.", stdout);
+    }
+
+    [Fact]
     public void ANewRunMayReplaceAFinishedOne()
     {
         string saveDir = CopyOfFinished();
