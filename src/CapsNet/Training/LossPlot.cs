@@ -1,10 +1,9 @@
-using CapsNet.Training;
 using ScottPlot;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace CapsNet.Imaging;
+namespace CapsNet.Training;
 
 /// <summary>
 /// The figure capsulenet.py draws but never saves: 400x600, "Training loss" on top, "Training and validation
