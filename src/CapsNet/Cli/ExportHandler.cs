@@ -14,7 +14,7 @@ public static class ExportHandler
         {
             if (weights is null)
                 throw new UserInputException("Nothing to export: give -w MODEL.");
-            CapsNetConfig config = WeightsFile.ReadConfig(weights, routings);
+            CapsNetConfig config = GivenWeights.ReadConfig(weights, routings);
             using CapsuleNetwork model = ModelFactory.Build(config, weights, seed: 0, Precision.Fp32, TorchRuntime.SelectDevice(DeviceChoice.Cpu), console, summary: false);
             string? folder = Path.GetDirectoryName(Path.GetFullPath(onnx));
             if (folder is not null)

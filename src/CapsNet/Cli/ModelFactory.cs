@@ -1,4 +1,5 @@
 using CapsNet.Data;
+using CapsNet.Interop;
 using CapsNet.Model;
 using Spectre.Console;
 using TorchSharp;
@@ -22,7 +23,7 @@ public static class ModelFactory
             console.Line($"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {precision.ToString().ToLowerInvariant()}.");
             if (weights is not null)
             {
-                WeightsFile.Load(model, weights);
+                GivenWeights.Load(model, weights);
                 console.Line($"Loaded weights from '{weights}'.");
             }
             return model;

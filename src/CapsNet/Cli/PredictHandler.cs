@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CapsNet.Imaging;
 using CapsNet.Inference;
+using CapsNet.Interop;
 using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
@@ -31,7 +32,7 @@ public static class PredictHandler
                 throw new UserInputException($"No model to predict with: give -w MODEL (there is no '{weights}').");
             TorchRuntime.SetThreads(settings.Threads);
             Device device = TorchRuntime.SelectDevice(settings.Device);
-            CapsNetConfig config = WeightsFile.ReadConfig(weights);
+            CapsNetConfig config = GivenWeights.ReadConfig(weights);
             var (files, problems) = ImageFiles.Find(settings.Paths);
             if (files.Count == 0)
                 throw new UserInputException($"No pictures to predict: {string.Join("; ", problems.Select(p => $"'{p.Path}' {p.Problem}"))}.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CapsNet.Data;
+using CapsNet.Interop;
 using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
@@ -59,7 +60,7 @@ public static class RunHandler
         // -w is where a new run starts; a resumed one continues from its checkpoint's weights (TrainingStart says so).
         string? start = settings.Resume && Checkpoint.ReadOrNull(settings.SaveDir) is not null ? null : settings.Weights;
         if (start is not null)
-            ModelFactory.EnsureSameShape(WeightsFile.ReadConfig(start, settings.Routings), config, start, dataset);
+            ModelFactory.EnsureSameShape(GivenWeights.ReadConfig(start, settings.Routings), config, start, dataset);
         using CapsuleNetwork model = ModelFactory.Build(config, start, settings.Seed, settings.Precision, device, console);
         OutputFolder.Prepare(settings.SaveDir);
         lockFolder();
@@ -90,7 +91,7 @@ public static class RunHandler
             weights = trained;
             console.Line($"No weights given (-w); using '{trained}'.");
         }
-        CapsNetConfig? stored = weights is null ? null : WeightsFile.ReadConfig(weights, settings.Routings);
+        CapsNetConfig? stored = weights is null ? null : GivenWeights.ReadConfig(weights, settings.Routings);
         string dataset = settings.Dataset ?? (string.IsNullOrEmpty(stored?.Dataset) ? DataSets.Default : stored.Dataset);
         using DataSet data = DataLoading.Load(new DataRequest(dataset, WithTrain: false, TestSamples: settings.TestSamples,
             Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names));

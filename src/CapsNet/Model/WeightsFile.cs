@@ -1,5 +1,4 @@
 using System.Collections;
-using CapsNet.Interop;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -28,49 +27,49 @@ public static class WeightsFile
     }
 
     /// <summary>
-    /// The config of the network the weights at <paramref name="path"/> belong to: its .json; for Keras weights,
-    /// what their shapes say; else MNIST's. Routings leave no trace in the tensors: <paramref name="routings"/>
-    /// stands where no .json records them.
+    /// The config of the network the weights at <paramref name="path"/> belong to: its .json, else MNIST's.
+    /// Routings leave no trace in the tensors: <paramref name="routings"/> stands where no .json records them.
     /// </summary>
     public static CapsNetConfig ReadConfig(string path, int routings = 3)
     {
         if (!File.Exists(path))
             throw new UserInputException($"Weights file '{path}' not found.");
-        if (ConfigFile.Read(path) is { } described)
-            return described;
-        if (!KerasWeights.IsHdf5(path))
-            return CapsNetConfig.Mnist with { Routings = routings };
-        using ImportedWeights keras = KerasWeights.Read(path);
-        return keras.Config with { Routings = routings };
+        return ConfigFile.Read(path) ?? CapsNetConfig.Mnist with { Routings = routings };
     }
 
-    /// <summary>
-    /// Reads a state dict, or Keras weights of the reference (an HDF5 file); the file must hold exactly the
-    /// module's tensors with the module's shapes.
-    /// </summary>
+    /// <summary>Reads a state dict into the module (see <see cref="Assign"/>).</summary>
     public static void Load(nn.Module module, string path)
     {
-        Hashtable stored = KerasWeights.IsHdf5(path) ? new Hashtable(KerasWeights.Read(path).StateDict) : Read(path);
+        Hashtable stored = Read(path);
         try
         {
-            Dictionary<string, Tensor> expected = module.state_dict();
-            string[] problems = Mismatches(expected, stored).ToArray();
-            if (problems.Length > 0)
-            {
-                string json = ConfigFile.PathFor(path);
-                string model = File.Exists(json) ? $"the model '{json}' describes" : "this model";
-                throw new UserInputException($"Weights file '{path}' does not fit {model}: {string.Join("; ", problems)}.");
-            }
-
-            using var noGrad = no_grad();
-            foreach (var (name, target) in expected)
-                target.copy_((Tensor)stored[name]!);
+            Assign(module, stored, path);
         }
         finally
         {
             foreach (object? value in stored.Values)
                 (value as Tensor)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Copies a state dict read from <paramref name="path"/> into the module; it must hold exactly the module's
+    /// tensors with the module's shapes.
+    /// </summary>
+    public static void Assign(nn.Module module, IDictionary stored, string path)
+    {
+        Dictionary<string, Tensor> expected = module.state_dict();
+        string[] problems = Mismatches(expected, stored).ToArray();
+        if (problems.Length > 0)
+        {
+            string json = ConfigFile.PathFor(path);
+            string model = File.Exists(json) ? $"the model '{json}' describes" : "this model";
+            throw new UserInputException($"Weights file '{path}' does not fit {model}: {string.Join("; ", problems)}.");
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (name, target) in expected)
+            target.copy_((Tensor)stored[name]!);
     }
 
     private static Hashtable Read(string path)
@@ -90,11 +89,11 @@ public static class WeightsFile
         }
     }
 
-    private static IEnumerable<string> Mismatches(Dictionary<string, Tensor> expected, Hashtable stored)
+    private static IEnumerable<string> Mismatches(Dictionary<string, Tensor> expected, IDictionary stored)
     {
         foreach (var (name, tensor) in expected)
         {
-            if (!stored.ContainsKey(name))
+            if (!stored.Contains(name))
                 yield return $"missing {name}";
             else if (stored[name] is not Tensor found)
                 yield return $"{name} is not a tensor";

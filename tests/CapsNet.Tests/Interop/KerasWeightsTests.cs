@@ -44,7 +44,7 @@ public sealed class KerasWeightsTests : IDisposable
 
         using var read = KerasWeights.ReadModel(path);
         using var loaded = Build(seed: 2);
-        WeightsFile.Load(loaded, path);
+        GivenWeights.Load(loaded, path);
 
         Assert.Equal(CapsNetConfig.Mnist, read.Config);
         AssertSameOutputs(source, read);
@@ -133,7 +133,7 @@ public sealed class KerasWeightsTests : IDisposable
         Assert.Equal($"Weights file '{path}' does not fit CapsNet: missing layer digitcaps.", ReadError(path));
         using var model = Build(seed: 2);
         Assert.Equal($"Weights file '{path}' does not fit CapsNet: missing layer digitcaps.",
-            Assert.Throws<UserInputException>(() => WeightsFile.Load(model, path)).Message);
+            Assert.Throws<UserInputException>(() => GivenWeights.Load(model, path)).Message);
     }
 
     [Fact]
@@ -143,9 +143,11 @@ public sealed class KerasWeightsTests : IDisposable
         string path = KerasLayout.Of(source, KerasLayout.TfKerasDense).Write(_dir.File("five.h5"));
         using var model = Build(seed: 2);
 
-        string message = Assert.Throws<UserInputException>(() => WeightsFile.Load(model, path)).Message;
+        string message = Assert.Throws<UserInputException>(() => GivenWeights.Load(model, path)).Message;
 
         Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10)", message);
+        CapsNetConfig described = GivenWeights.ReadConfig(path, routings: 2);
+        Assert.Equal((5, 2), (described.Classes, described.Routings));
     }
 
     [Fact]
