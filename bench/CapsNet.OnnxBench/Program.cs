@@ -29,10 +29,10 @@ DataSet data;
 CapsuleNetwork model;
 try
 {
-    config = WeightsFile.ReadConfig(weights);
+    config = GivenWeights.ReadConfig(weights);
     data = DataSets.Load(new DataRequest(config.Dataset, WithTrain: false));
     model = new CapsuleNetwork(config, new Generator(1));
-    WeightsFile.Load(model, weights);
+    GivenWeights.Load(model, weights);
 }
 catch (UserInputException e)  // the process ends: nothing to dispose
 {
