@@ -13,9 +13,14 @@ public static class Failures
         {
             return work();
         }
-        catch (Exception e) when (e is UserInputException or TrainingDivergedException)
+        catch (UserInputException e)
         {
             error.WriteLine($"error: {e.Message}");
+            return ExitCode;
+        }
+        catch (TrainingDivergedException e)
+        {
+            error.WriteLine($"error: {e.Message} Try a smaller --lr.");
             return ExitCode;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -299,7 +299,8 @@ public sealed class BadInputTests : IDisposable
         var (exitCode, stdout, stderr) = CapsNetProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 1, stdout + stderr);
-        Assert.StartsWith("error: Training diverged: the loss is NaN at epoch 1, batch 1.", stderr.Trim());
+        Assert.Equal("error: Training diverged: the loss is NaN at epoch 1, batch 1. The files of the last finished epoch are kept. Try a smaller --lr.",
+            stderr.Trim());
         Assert.Empty(Directory.GetFiles(SaveDir));
     }
 }
