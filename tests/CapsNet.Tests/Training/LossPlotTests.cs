@@ -28,22 +28,26 @@ public sealed class LossPlotTests : IDisposable
 
         using var image = Image.Load<Rgba32>(path);
         Assert.Equal((LossPlot.Width, LossPlot.Height), (image.Width, image.Height));
-        double loss = RowAtFirstEpoch(image, Green, top: 0), capsnetLoss = RowAtFirstEpoch(image, Blue, top: 0),
-            decoderLoss = RowAtFirstEpoch(image, Orange, top: 0);
-        Assert.True(loss < capsnetLoss && capsnetLoss < decoderLoss, $"rows at epoch 1: loss {loss}, capsnet_loss {capsnetLoss}, decoder_loss {decoderLoss}");
-        double accuracy = RowAtFirstEpoch(image, Blue, top: PanelHeight), valAccuracy = RowAtFirstEpoch(image, Orange, top: PanelHeight);
-        Assert.True(valAccuracy < accuracy, $"rows at epoch 1: capsnet_accuracy {accuracy}, val_capsnet_accuracy {valAccuracy}");
+        double[] losses = RowsAtFirstEpoch(image, top: 0, Green, Blue, Orange);  // loss, capsnet_loss, decoder_loss
+        Assert.True(losses[0] < losses[1] && losses[1] < losses[2], $"rows of loss, capsnet_loss, decoder_loss at epoch 1: {string.Join(", ", losses)}");
+        double[] accuracies = RowsAtFirstEpoch(image, top: PanelHeight, Orange, Blue);  // val_capsnet_accuracy, capsnet_accuracy
+        Assert.True(accuracies[0] < accuracies[1], $"rows of val_capsnet_accuracy, capsnet_accuracy at epoch 1: {string.Join(", ", accuracies)}");
         Assert.Empty(Pixels(image, Green, top: PanelHeight));  // two curves below
     }
 
-    // The mean row of the colour's pixels in the five leftmost columns where it appears in the panel: the marker at
-    // epoch 1 (the legends are on the right). A higher value is drawn higher up, at a smaller row.
-    private static double RowAtFirstEpoch(Image<Rgba32> image, Rgba32 colour, int top)
+    // For each colour, the mean row of its pixels in the five columns from the panel's leftmost curve pixel: the
+    // markers at epoch 1 (the legends are on the right). A higher value is drawn higher up, at a smaller row. A
+    // curve hidden under another there (drawn at the same values) has too few pixels left to be a marker.
+    private static double[] RowsAtFirstEpoch(Image<Rgba32> image, int top, params Rgba32[] colours)
     {
-        var pixels = Pixels(image, colour, top);
-        Assert.NotEmpty(pixels);
-        int left = pixels.Min(p => p.X);
-        return pixels.Where(p => p.X < left + 5).Average(p => p.Y);
+        var curves = colours.Select(colour => Pixels(image, colour, top)).ToArray();
+        int left = curves.SelectMany(pixels => pixels).Min(p => p.X);
+        return curves.Select((pixels, i) =>
+        {
+            var marker = pixels.Where(p => p.X < left + 5).ToList();
+            Assert.True(marker.Count >= 10, $"{marker.Count} pixels of {colours[i].ToHex()} at epoch 1");
+            return marker.Average(p => p.Y);
+        }).ToArray();
     }
 
     private static List<(int X, int Y)> Pixels(Image<Rgba32> image, Rgba32 colour, int top) =>
