@@ -18,10 +18,11 @@ public sealed class LossPlotTests : IDisposable
     [Fact]
     public void LossesAreDrawnAboveAndAccuraciesBelowEachAtItsValue()
     {
-        // Ten epochs; at epoch 1: loss 0.6 > capsnet_loss 0.5 > decoder_loss 0.3, val accuracy 0.6 > accuracy 0.5.
+        // Ten epochs; at epoch 1: loss 0.6 > capsnet_loss 0.5 > decoder_loss 0.3, val accuracy 0.6 > accuracy 0.5. The
+        // validation losses (not drawn) are in another order, so that drawing one in place of its training loss shows.
         var rows = Enumerable.Range(0, 10).Select(e => new EpochMetrics(e, CapsnetAccuracy: 0.5 + 0.05 * e, CapsnetLoss: 0.5 - 0.045 * e,
-            DecoderLoss: 0.3 - 0.02 * e, Loss: 0.6 - 0.05 * e, ValCapsnetAccuracy: 0.6 + 0.04 * e, ValCapsnetLoss: 0.4, ValDecoderLoss: 0.2,
-            ValLoss: 0.5, Lr: 0.001)).ToList();
+            DecoderLoss: 0.3 - 0.02 * e, Loss: 0.6 - 0.05 * e, ValCapsnetAccuracy: 0.6 + 0.04 * e, ValCapsnetLoss: 0.65, ValDecoderLoss: 0.55,
+            ValLoss: 0.1, Lr: 0.001)).ToList();
         string path = _dir.File("log.png");
 
         LossPlot.Save(rows, path);
