@@ -37,7 +37,7 @@ public sealed class DigitCapsules : nn.Module<Tensor, Tensor>
         long classes = _weight.shape[0], inputs = _weight.shape[1], inputDim = _weight.shape[3];
         // One matrix product per input capsule i, over the whole batch: [I,B,8] @ [I,8,J*16] -> [I,B,J*16].
         Tensor perInput = _weight.to_type(u.dtype).permute(1, 3, 0, 2).reshape(inputs, inputDim, classes * CapsuleDim);
-        // Made contiguous once: routing multiplies each [I,16] block 2R-1 times, and strided blocks are 4x slower.
+        // Made contiguous once: routing multiplies each [I,16] block 2R-1 times, and strided blocks are slower.
         Tensor uHat = u.transpose(0, 1).bmm(perInput)
             .view(inputs, batch, classes, CapsuleDim)
             .permute(1, 2, 0, 3)

@@ -49,11 +49,10 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Asks libtorch to back its large CPU tensors with transparent huge pages. Every step allocates tens of
-    /// 41-74 MB tensors afresh, and faulting them in 4 KiB pages costs more than the arithmetic that fills them
-    /// (a 74 MB tensor: 14 ms fresh against 1 ms reused). libtorch reads the variable once, at its first
-    /// allocation, through the C library's environment, which .NET's own environment does not write to.
-    /// A value the user set is kept.
+    /// Asks libtorch to back its large CPU tensors with transparent huge pages: every step allocates tens of large
+    /// tensors afresh, and faulting them in 4 KiB pages costs more than the arithmetic that fills them (README,
+    /// Performance). libtorch reads the variable once, at its first allocation, through the C library's
+    /// environment, which .NET's own environment does not write to. A value the user set is kept.
     /// </summary>
     private static void EnableHugePageAllocations()
     {
@@ -64,11 +63,9 @@ public static class TorchRuntime
     /// <summary>
     /// Tells glibc to serve every block from its heaps and keep what is freed there, instead of mapping each block
     /// over 32 MiB afresh and unmapping it on free (threads other than the main one still map blocks over 64 MiB).
-    /// A training step allocates and frees about 1 GB of 4-74 MB tensors; handed back, each must be zeroed by the
-    /// kernel when touched again, which took up to 0.6 s of system time in some steps here. Kept, a step reuses the
-    /// previous step's memory: the benchmark trained at 110-115 against 88-108 images per second, and the slowest
-    /// of 30 steps fell from about 1.3 s to 1.0 s. The price is resident memory that stays near its peak, 1.0-1.4 GB
-    /// in place of 0.8 GB. Malloc settings the user gave through the environment are left alone.
+    /// Handed back, each of a step's large tensors must be zeroed by the kernel when touched again; kept, the next
+    /// step reuses the memory, at the price of resident memory that stays near its peak (README, Performance).
+    /// Malloc settings the user gave through the environment are left alone.
     /// </summary>
     private static void KeepFreedMemoryForReuse()
     {
