@@ -12,6 +12,10 @@ public sealed class Tester
     public const int ManipulationSteps = 11;
     public const double ManipulationStep = 0.05;
 
+    /// <summary>Test images in real_and_recon.png: its top half, each with its reconstruction in the bottom half.</summary>
+    private const int ReconstructedImages = 50;
+    private const int GridColumns = 10;
+
     private readonly CapsuleNetwork _model;
     private readonly Device _device;
 
@@ -40,21 +44,21 @@ public sealed class Tester
     }
 
     /// <summary>
-    /// 10x10 tiles: rows 0-4 are the first 50 images, rows 5-9 their reconstructions from the predicted class,
-    /// row r+5 under row r. With fewer than 50 images the remaining tiles stay black.
+    /// 10x10 tiles: rows 0-4 are the first 50 images (<see cref="ReconstructedImages"/>), rows 5-9 their
+    /// reconstructions from the predicted class, row r+5 under row r. With fewer images the remaining tiles stay black.
     /// </summary>
     public void SaveRealAndReconstructed(ImageSet test, string path)
     {
         _model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        int shown = Math.Min(50, test.Count);
+        int shown = Math.Min(ReconstructedImages, test.Count);
         Tensor real = test.Images(0, shown).to(_device);  // [shown,C,H,W]
         var (_, reconstruction) = _model.forward(real, null);
-        Tensor tiles = zeros([100, test.Channels, test.Side, test.Side]);
+        Tensor tiles = zeros([2 * ReconstructedImages, test.Channels, test.Side, test.Side]);
         tiles[..shown] = real.cpu();
-        tiles[50..(50 + shown)] = reconstruction.cpu();
-        using var image = ImageGrid.Compose(tiles, columns: 10);
+        tiles[ReconstructedImages..(ReconstructedImages + shown)] = reconstruction.cpu();
+        using var image = ImageGrid.Compose(tiles, columns: GridColumns);
         ImageGrid.Save(image, path);
     }
 
