@@ -1,4 +1,5 @@
 using CapsNet.Model;
+using CapsNet.Tests.Model;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -62,10 +63,14 @@ public sealed class EndToEndTests(TrainedRunFixture run) : IClassFixture<Trained
     [Fact]
     public void WeightsAndCheckpointsAreLoadable()
     {
-        Assert.True(File.Exists(SavePath("weights-01.pt")));  // the first epoch always improves on nothing
-        Assert.True(File.Exists(SavePath("checkpoint.json")));
         using var model = new CapsuleNetwork(CapsNetConfig.Mnist);
+        WeightsFile.Load(model, SavePath("weights-01.pt"));  // the first epoch always improves on nothing
         WeightsFile.Load(model, SavePath("trained_model.pt"));
+        Checkpoint checkpoint = Checkpoint.Read(run.SaveDir)!;
+        Assert.Equal((2, 2), (checkpoint.NextEpoch, checkpoint.Epochs));
+        using var optimizer = new LeanAdam(model.parameters(), 0.001);
+        Checkpoint.Load(run.SaveDir, checkpoint, model, optimizer);
+        Assert.Empty(SameWeights.Differences(SavePath("trained_model.pt"), SavePath(checkpoint.ModelFile)));  // the last epoch's
         Assert.Empty(System.IO.Directory.GetFiles(run.SaveDir, "*.tmp"));
     }
 
