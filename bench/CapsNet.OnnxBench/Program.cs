@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 // so that the machine's slow and fast minutes fall on both sides.
 if (args.Length is < 1 or > 2 || (args.Length == 2 && !int.TryParse(args[1], out _)))
 {
-    Console.Error.WriteLine("usage: CapsNet.OnnxBench WEIGHTS.pt [ROUNDS, default 3]");
+    Console.Error.WriteLine("usage: CapsNet.OnnxBench WEIGHTS (.pt or Keras .h5) [ROUNDS, default 3]");
     return 2;
 }
 string weights = args[0];

@@ -58,7 +58,8 @@ public static class RunHandler
 
         CapsNetConfig config = ModelFactory.ConfigFor(data, settings.Routings);
         // -w is where a new run starts; a resumed one continues from its checkpoint's weights (TrainingStart says so).
-        string? start = settings.Resume && Checkpoint.ReadOrNull(settings.SaveDir) is not null ? null : settings.Weights;
+        // A checkpoint that cannot be read fails here, before -w is read.
+        string? start = settings.Resume && Checkpoint.Read(settings.SaveDir) is not null ? null : settings.Weights;
         if (start is not null)
             ModelFactory.EnsureSameShape(GivenWeights.ReadConfig(start, settings.Routings), config, start, dataset);
         using CapsuleNetwork model = ModelFactory.Build(config, start, settings.Seed, settings.Precision, device, console);

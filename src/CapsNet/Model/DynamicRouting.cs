@@ -8,8 +8,9 @@ namespace CapsNet.Model;
 /// start at zero on every call and gradients flow through every iteration.
 /// </summary>
 /// <remarks>
-/// Autograd would write one u_hat-sized gradient per use of u_hat (2R-1 of them) and add them up. The hand-written backward pass instead gathers every term into one batched product, so
-/// the gradient of u_hat is written once; everything else it keeps is per capsule, not per prediction.
+/// Autograd would write one u_hat-sized gradient per use of u_hat (2R-1 of them) and add them up. The
+/// hand-written backward pass instead gathers every term into one batched product, so the gradient of u_hat is
+/// written once; everything else it keeps is per capsule, not per prediction.
 /// With bfloat16 predictions only the products with u_hat run in bfloat16: logits, softmax, squash and v
 /// stay in float32.
 /// </remarks>

@@ -53,7 +53,7 @@ public sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvoluti
 
         Tensor grad = gradOutput.permute(0, 2, 3, 1).reshape(-1, outChannels);  // [B*oh*ow,O]
         Tensor gradRows;
-        using (Tensor patches = Patches(channelsLast, shape))  // [B*oh*ow,k*k*C], 149 MB in bf16 at batch 100: freed before the fold
+        using (Tensor patches = Patches(channelsLast, shape))  // [B*oh*ow,k*k*C], the largest tensor here: freed before the fold
             gradRows = grad.t().mm(patches);  // [O,k*k*C], patch order (row, column, channel)
         Tensor gradWeight = gradRows.view(outChannels, kernel, kernel, shape.Channels).permute(0, 3, 1, 2).contiguous();
         Tensor gradBias = grad.sum(dim: 0);  // a literal 0 alone would bind to sum(ScalarType)

@@ -1,4 +1,3 @@
-using CapsNet.Imaging;
 using CapsNet.Model;
 using Spectre.Console;
 using TorchSharp.Modules;

@@ -37,6 +37,8 @@ public sealed class ResumeCommandTests : IDisposable
 
         Assert.Equal($"dotnet {app}/capsnet.dll --epochs 3 --resume",
             ResumeCommand.Format(["--epochs", "3"], app, "/usr/share/dotnet/dotnet"));
+        Assert.Equal($"dotnet {app}/capsnet.dll --epochs 3 --resume",  // the executable could not be told
+            ResumeCommand.Format(["--epochs", "3"], app, processPath: null));
     }
 
     [Fact]

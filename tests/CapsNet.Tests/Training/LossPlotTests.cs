@@ -18,8 +18,9 @@ public sealed class LossPlotTests : IDisposable
     [Fact]
     public void LossesAreDrawnAboveAndAccuraciesBelowEachAtItsValue()
     {
-        // Ten epochs; at epoch 1: loss 0.6 > capsnet_loss 0.5 > decoder_loss 0.3, val accuracy 0.6 > accuracy 0.5. The
-        // validation losses (not drawn) are in another order, so that drawing one in place of its training loss shows.
+        // Ten epochs; at epoch 1: loss 0.6 > capsnet_loss 0.5 > decoder_loss 0.3, val accuracy 0.6 > accuracy 0.5;
+        // losses fall and accuracies rise. The validation losses (not drawn) are flat and in another order, so that
+        // drawing one in place of its training loss shows, as does drawing a loss in place of an accuracy.
         var rows = Enumerable.Range(0, 10).Select(e => new EpochMetrics(e, CapsnetAccuracy: 0.5 + 0.05 * e, CapsnetLoss: 0.5 - 0.045 * e,
             DecoderLoss: 0.3 - 0.02 * e, Loss: 0.6 - 0.05 * e, ValCapsnetAccuracy: 0.6 + 0.04 * e, ValCapsnetLoss: 0.65, ValDecoderLoss: 0.55,
             ValLoss: 0.1, Lr: 0.001)).ToList();
@@ -29,24 +30,33 @@ public sealed class LossPlotTests : IDisposable
 
         using var image = Image.Load<Rgba32>(path);
         Assert.Equal((LossPlot.Width, LossPlot.Height), (image.Width, image.Height));
-        double[] losses = RowsAtFirstEpoch(image, top: 0, Green, Blue, Orange);  // loss, capsnet_loss, decoder_loss
-        Assert.True(losses[0] < losses[1] && losses[1] < losses[2], $"rows of loss, capsnet_loss, decoder_loss at epoch 1: {string.Join(", ", losses)}");
-        double[] accuracies = RowsAtFirstEpoch(image, top: PanelHeight, Orange, Blue);  // val_capsnet_accuracy, capsnet_accuracy
-        Assert.True(accuracies[0] < accuracies[1], $"rows of val_capsnet_accuracy, capsnet_accuracy at epoch 1: {string.Join(", ", accuracies)}");
+        Rgba32[] losses = [Green, Blue, Orange];  // loss, capsnet_loss, decoder_loss
+        double[] first = MarkerRows(image, top: 0, FirstEpoch, losses), last = MarkerRows(image, top: 0, LastEpoch, losses);
+        Assert.True(first[0] < first[1] && first[1] < first[2], $"rows of loss, capsnet_loss, decoder_loss at epoch 1: {string.Join(", ", first)}");
+        Assert.All(Enumerable.Range(0, 3), i => Assert.True(last[i] > first[i], $"curve {i} of the losses does not fall"));
+
+        Rgba32[] accuracies = [Orange, Blue];  // val_capsnet_accuracy, capsnet_accuracy
+        first = MarkerRows(image, top: PanelHeight, FirstEpoch, accuracies);
+        last = MarkerRows(image, top: PanelHeight, LastEpoch, accuracies);
+        Assert.True(first[0] < first[1], $"rows of val_capsnet_accuracy, capsnet_accuracy at epoch 1: {string.Join(", ", first)}");
+        Assert.All(Enumerable.Range(0, 2), i => Assert.True(last[i] < first[i], $"curve {i} of the accuracies does not rise"));
         Assert.Empty(Pixels(image, Green, top: PanelHeight));  // two curves below
     }
 
-    // For each colour, the mean row of its pixels in the five columns from the panel's leftmost curve pixel: the
-    // markers at epoch 1 (the legends are on the right). A higher value is drawn higher up, at a smaller row. A
-    // curve hidden under another there (drawn at the same values) has too few pixels left to be a marker.
-    private static double[] RowsAtFirstEpoch(Image<Rgba32> image, int top, params Rgba32[] colours)
+    private const bool FirstEpoch = true, LastEpoch = false;
+
+    // For each colour, the mean row of its pixels in the five columns from the panel's leftmost (or rightmost) curve
+    // pixel: the markers at the first (last) epoch; the legends lie between. A higher value is drawn higher up, at a
+    // smaller row. A curve hidden under another there (drawn at the same values) has too few pixels left to be a marker.
+    private static double[] MarkerRows(Image<Rgba32> image, int top, bool firstEpoch, Rgba32[] colours)
     {
         var curves = colours.Select(colour => Pixels(image, colour, top)).ToArray();
-        int left = curves.SelectMany(pixels => pixels).Min(p => p.X);
+        var all = curves.SelectMany(pixels => pixels).ToList();
+        int edge = firstEpoch ? all.Min(p => p.X) : all.Max(p => p.X);
         return curves.Select((pixels, i) =>
         {
-            var marker = pixels.Where(p => p.X < left + 5).ToList();
-            Assert.True(marker.Count >= 10, $"{marker.Count} pixels of {colours[i].ToHex()} at epoch 1");
+            var marker = pixels.Where(p => Math.Abs(p.X - edge) < 5).ToList();
+            Assert.True(marker.Count >= 10, $"{marker.Count} pixels of {colours[i].ToHex()} at the {(firstEpoch ? "first" : "last")} epoch");
             return marker.Average(p => p.Y);
         }).ToArray();
     }
