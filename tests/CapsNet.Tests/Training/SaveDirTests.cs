@@ -134,6 +134,19 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     }
 
     [Fact]
+    public void ResumingWithWNamesADamagedCheckpointNotTheWeights()
+    {
+        string saveDir = CopyOfFinished(), start = _dir.File("start.pt"), checkpoint = Path.Combine(saveDir, Checkpoint.FileName);
+        File.WriteAllText(start, "not weights");
+        File.WriteAllText(checkpoint, "{ damaged");
+
+        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 2, "--resume", "-w", start));
+
+        Assert.True(exitCode == 1, stdout + stderr);
+        Assert.StartsWith($"error: Cannot resume: '{checkpoint}' is not a readable checkpoint (", stderr.Trim());
+    }
+
+    [Fact]
     public void ResumingARunWithoutACheckpointStartsFromTheWeightsGivenWithW()
     {
         string saveDir = CopyOfFinished(), start = _dir.File("start.pt");
