@@ -59,7 +59,8 @@ public static class RunHandler
         CapsNetConfig config = ModelFactory.ConfigFor(data, settings.Routings);
         // -w is where a new run starts; a resumed one continues from its checkpoint's weights (TrainingStart says so).
         // A checkpoint that cannot be read fails here, before -w is read.
-        string? start = settings.Resume && Checkpoint.Read(settings.SaveDir) is not null ? null : settings.Weights;
+        Checkpoint? checkpoint = settings.Resume ? Checkpoint.Read(settings.SaveDir) : null;
+        string? start = checkpoint is null ? settings.Weights : null;
         if (start is not null)
             ModelFactory.EnsureSameShape(GivenWeights.ReadConfig(start, settings.Routings), config, start, dataset);
         using CapsuleNetwork model = ModelFactory.Build(config, start, settings.Seed, settings.Precision, device, console);
@@ -71,7 +72,7 @@ public static class RunHandler
         console.Line($"Data: {split.Train.Count} training and {split.Validation.Count} {validation} images from '{data.Name}' ({data.Describe()}).");
         var trainer = new Trainer(model, settings, device, console);
         var artifacts = new TrainingArtifacts(settings.SaveDir, settings.Debug, run, console);
-        int firstEpoch = TrainingStart.Prepare(settings, artifacts, model, trainer.Optimizer, console);
+        int firstEpoch = TrainingStart.Prepare(settings, checkpoint, artifacts, model, trainer.Optimizer, console);
 
         if (!trainer.Train(new BatchLoader(split.Train), new BatchLoader(split.Validation), firstEpoch, artifacts, interruption.Token))
         {

@@ -13,7 +13,9 @@ namespace CapsNet.Cli;
 public static class TrainingStart
 {
     /// <summary>Prepares save_dir and the state to train from; returns the first epoch to train (0-based).</summary>
-    public static int Prepare(RunSettings settings, TrainingArtifacts artifacts, CapsuleNetwork model, Adam optimizer, IAnsiConsole console)
+    /// <param name="checkpoint">With --resume, the folder's checkpoint as <see cref="Checkpoint.Read"/> gave it under the folder's lock; else ignored.</param>
+    public static int Prepare(RunSettings settings, Checkpoint? checkpoint, TrainingArtifacts artifacts, CapsuleNetwork model, Adam optimizer,
+        IAnsiConsole console)
     {
         string saveDir = settings.SaveDir;
         if (!settings.Resume)
@@ -25,7 +27,6 @@ public static class TrainingStart
             return 0;
         }
 
-        Checkpoint? checkpoint = Checkpoint.Read(saveDir);
         if (checkpoint is null)
         {
             if (!RunFolder.HasRunFiles(saveDir))
