@@ -7,13 +7,7 @@ internal static class RepoPaths
 
     public static string MnistDir => Path.Combine(Root, "data", "mnist");
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CapsNet.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"No CapsNet.sln above {AppContext.BaseDirectory}.");
-    }
+    private static string FindRoot() =>
+        Folders.SelfAndAbove(AppContext.BaseDirectory).FirstOrDefault(dir => File.Exists(Path.Combine(dir, "CapsNet.sln")))
+            ?? throw new InvalidOperationException($"No CapsNet.sln above {AppContext.BaseDirectory}.");
 }

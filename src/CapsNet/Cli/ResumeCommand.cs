@@ -25,11 +25,6 @@ public static class ResumeCommand
         return ShellWord.Quote(processPath);
     }
 
-    private static bool InSourceTree(string programFolder)
-    {
-        for (var dir = new DirectoryInfo(programFolder); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "src", "CapsNet", "CapsNet.csproj")))
-                return true;
-        return false;
-    }
+    private static bool InSourceTree(string programFolder) =>
+        Folders.SelfAndAbove(programFolder).Any(dir => File.Exists(Path.Combine(dir, "src", "CapsNet", "CapsNet.csproj")));
 }

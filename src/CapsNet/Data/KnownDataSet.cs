@@ -33,12 +33,7 @@ public sealed record KnownDataSet(string Name, IReadOnlyList<string> ClassNames,
         string relative = Path.Combine("data", Name);
         if (Directory.Exists(relative))
             return relative;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, relative);
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-        throw new UserInputException($"The {Name} data set is not here: no folder '{relative}' in the current folder or above the program.");
+        return Folders.SelfAndAbove(AppContext.BaseDirectory).Select(dir => Path.Combine(dir, relative)).FirstOrDefault(Directory.Exists)
+            ?? throw new UserInputException($"The {Name} data set is not here: no folder '{relative}' in the current folder or above the program.");
     }
 }
