@@ -13,7 +13,7 @@ namespace CapsNet.Cli;
 public static class TrainingStart
 {
     /// <summary>Prepares save_dir and the state to train from; returns the first epoch to train (0-based).</summary>
-    /// <param name="checkpoint">With --resume, the folder's checkpoint as <see cref="Checkpoint.Read"/> gave it under the folder's lock; else ignored.</param>
+    /// <param name="checkpoint">With --resume, the folder's checkpoint as <see cref="Checkpoint.Read"/> gave it (read before the folder's lock is taken); else ignored.</param>
     public static int Prepare(RunSettings settings, Checkpoint? checkpoint, TrainingArtifacts artifacts, CapsuleNetwork model, Adam optimizer,
         IAnsiConsole console)
     {
