@@ -13,7 +13,7 @@ namespace CapsNet.Cli;
 public static class TrainingStart
 {
     /// <summary>Prepares save_dir and the state to train from; returns the first epoch to train (0-based).</summary>
-    /// <param name="checkpoint">With --resume, the folder's checkpoint as <see cref="Checkpoint.Read"/> gave it (read before the folder's lock is taken); else ignored.</param>
+    /// <param name="checkpoint">With --resume, the folder's checkpoint as <see cref="Checkpoint.Read"/> gave it; else ignored. Read under the folder's lock: <see cref="RunHandler"/> locks a folder that exists before anything else, and without the folder there is no checkpoint.</param>
     public static int Prepare(RunSettings settings, Checkpoint? checkpoint, TrainingArtifacts artifacts, CapsuleNetwork model, Adam optimizer,
         IAnsiConsole console)
     {
