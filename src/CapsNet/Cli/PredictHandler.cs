@@ -21,6 +21,9 @@ public static class PredictHandler
     public const string CsvFile = "predictions.csv";
     public const string ReconFile = "recon.png";
 
+    /// <summary>The pretrained MNIST model committed with the code (README, Results).</summary>
+    public const string ShippedModel = "models/capsnet-mnist-v4.pt";
+
     /// <summary>Lists longer than this show progress while they are decoded and classified.</summary>
     private const int QuietUpTo = 200;
 
@@ -29,7 +32,7 @@ public static class PredictHandler
         {
             string weights = settings.Weights ?? Path.Combine(settings.SaveDir, TrainingArtifacts.TrainedModelFile);
             if (!File.Exists(weights))
-                throw new UserInputException($"No model to predict with: give -w MODEL (there is no '{weights}').");
+                throw new UserInputException($"No model to predict with: there is no '{weights}'. Give -w MODEL; for digits, the repository's {ShippedModel}.");
             TorchRuntime.SetThreads(settings.Threads);
             Device device = TorchRuntime.SelectDevice(settings.Device);
             CapsNetConfig config = GivenWeights.ReadConfig(weights);

@@ -132,10 +132,24 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheShippedModelNamesEachOfTheTenExampleDigits()
+    {
+        string digits = Path.Combine(RepoPaths.Root, "docs", "examples", "digits");
+
+        var (exitCode, output, error) = Predict("-w", Path.Combine(RepoPaths.Root, PredictHandler.ShippedModel), digits);
+
+        Assert.True(exitCode == 0, output + error);
+        // Each file is named after the digit drawn in it: 0-dejavu-sans.png, 1-helvetica-bold.jpg, ...
+        var rows = CsvRows();
+        Assert.Equal(10, rows.Length);
+        Assert.All(rows, row => Assert.Equal(Path.GetFileName(row[0])[..1], row[1]));
+    }
+
+    [Fact]
     public void NoModelAndNoPicturesAreNamed()
     {
         var noModel = Predict(_dir.Path);
-        Assert.Equal((1, $"error: No model to predict with: give -w MODEL (there is no '{Path.Combine(SaveDir, "trained_model.pt")}').\n"),
+        Assert.Equal((1, $"error: No model to predict with: there is no '{Path.Combine(SaveDir, "trained_model.pt")}'. Give -w MODEL; for digits, the repository's models/capsnet-mnist-v4.pt.\n"),
             (noModel.ExitCode, noModel.Error.Replace("\r", "")));
 
         var nothing = Predict("-w", SaveModel(CapsNetConfig.Mnist), "/nonexistent/pictures");
