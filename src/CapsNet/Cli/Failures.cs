@@ -1,3 +1,4 @@
+using CapsNet.Native;
 using CapsNet.Training;
 
 namespace CapsNet.Cli;
@@ -21,6 +22,11 @@ public static class Failures
         catch (TrainingDivergedException e)
         {
             error.WriteLine($"error: {e.Message} Try a smaller --lr.");
+            return ExitCode;
+        }
+        catch (NoCudaDeviceException e)
+        {
+            error.WriteLine($"error: --device cuda: {e.Message} Use --device cpu or auto.");
             return ExitCode;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

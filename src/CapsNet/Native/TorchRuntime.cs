@@ -34,8 +34,7 @@ public static class TorchRuntime
         {
             DeviceChoice.Cpu => CPU,
             DeviceChoice.Cuda when cuda.is_available() => CUDA,
-            DeviceChoice.Cuda => throw new UserInputException(
-                "--device cuda was given but no CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda); use --device cpu or auto."),
+            DeviceChoice.Cuda => throw new NoCudaDeviceException(),
             _ => cuda.is_available() ? CUDA : CPU,
         };
     }

@@ -77,7 +77,8 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void CudaWithoutAGpuIsNamed()
     {
-        AssertRejected(1, "--device cuda was given but no CUDA device is available", "-t", "--device", "cuda");
+        AssertRejected(1, "--device cuda: No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda). Use --device cpu or auto.",
+            "-t", "--device", "cuda");
     }
 
     [Fact]

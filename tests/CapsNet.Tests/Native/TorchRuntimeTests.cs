@@ -70,9 +70,9 @@ public sealed class TorchRuntimeTests
             return;
         }
 
-        var error = Assert.Throws<UserInputException>(() => TorchRuntime.SelectDevice(DeviceChoice.Cuda));
+        var error = Assert.Throws<NoCudaDeviceException>(() => TorchRuntime.SelectDevice(DeviceChoice.Cuda));
 
-        Assert.StartsWith("--device cuda was given but no CUDA device is available", error.Message);
+        Assert.Equal("No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda).", error.Message);
     }
 
     [DllImport("libc", EntryPoint = "getenv")]
