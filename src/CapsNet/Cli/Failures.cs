@@ -14,26 +14,19 @@ public static class Failures
         {
             return work();
         }
-        catch (UserInputException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCode;
-        }
-        catch (TrainingDivergedException e)
-        {
-            error.WriteLine($"error: {e.Message} Try a smaller --lr.");
-            return ExitCode;
-        }
-        catch (NoCudaDeviceException e)
-        {
-            error.WriteLine($"error: --device cuda: {e.Message} Use --device cpu or auto.");
-            return ExitCode;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Not the user's doing; still one line, with enough to report it.
-            error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+            error.WriteLine($"error: {Message(e)}");
             return ExitCode;
         }
     }
+
+    /// <summary>The one line the user reads; a lower layer's fact gets the flag that changes it.</summary>
+    private static string Message(Exception e) => e switch
+    {
+        UserInputException => e.Message,
+        TrainingDivergedException => $"{e.Message} Try a smaller --lr.",
+        NoCudaDeviceException => $"--device cuda: {e.Message} Use --device cpu or auto.",
+        _ => $"unexpected {e.GetType().Name}: {e.Message}",  // not the user's doing; still one line, with enough to report it
+    };
 }
