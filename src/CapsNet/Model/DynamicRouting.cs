@@ -36,7 +36,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         Tensor predictions = uHat.reshape(pairs, inputs, dim).contiguous();  // one [I,D] matrix per (b, j)
         Tensor? logits = null;  // zero until the first agreement, so the first couplings are uniform
         var couplings = new List<Tensor>();
-        var totals = new List<Tensor>();
+        var sums = new List<Tensor>();  // s, the weighted sums before squash
         var outputs = new List<Tensor>();
         for (int iteration = 0; iteration < iterations; iteration++)
         {
@@ -45,7 +45,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             Tensor s = Product(coupling.reshape(pairs, 1, inputs), predictions);  // [B*J,1,D]
             Tensor v = Capsules.Squash(s);
             couplings.Add(coupling);
-            totals.Add(s);
+            sums.Add(s);
             outputs.Add(v);
             if (iteration < iterations - 1)
             {
@@ -54,7 +54,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             }
         }
         ctx.save_data("iterations", iterations);
-        ctx.save_for_backward([predictions, .. couplings, .. totals, .. outputs[..^1]]);
+        ctx.save_for_backward([predictions, .. couplings, .. sums, .. outputs[..^1]]);
         return outputs[^1].view(batch, parents, dim);
     }
 
@@ -66,7 +66,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         List<Tensor> saved = ctx.get_saved_variables();
         Tensor predictions = saved[0];
         List<Tensor> couplings = saved.GetRange(1, iterations);
-        List<Tensor> totals = saved.GetRange(1 + iterations, iterations);
+        List<Tensor> sums = saved.GetRange(1 + iterations, iterations);
         List<Tensor> outputs = saved.GetRange(1 + 2 * iterations, iterations - 1);
         long pairs = predictions.shape[0], inputs = predictions.shape[1], dim = predictions.shape[2];
         long parents = gradOutput.shape[1], batch = gradOutput.shape[0];
@@ -91,7 +91,7 @@ public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
                 left.Add(gradAgreement);
                 right.Add(outputs[t]);
             }
-            Tensor gradS = SquashBackward(totals[t], gradV);  // [B*J,1,D]
+            Tensor gradS = SquashBackward(sums[t], gradV);  // [B*J,1,D]
             left.Add(couplings[t].reshape(pairs, 1, inputs));
             right.Add(gradS);
 
