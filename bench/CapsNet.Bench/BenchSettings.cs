@@ -3,7 +3,7 @@ using CapsNet.Model;
 namespace CapsNet.Bench;
 
 /// <summary>The benchmark's few flags, parsed by hand to keep the program self-contained.</summary>
-public sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Threads = 0, int Warmup = 3, int Routings = 3, Precision Precision = Precision.Fp32)
+internal sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Threads = 0, int Warmup = 3, int Routings = CapsNetConfig.DefaultRoutings, Precision Precision = Precision.Fp32)
 {
     public static BenchSettings Parse(string[] args)
     {

@@ -8,7 +8,7 @@ namespace CapsNet.Bench;
 /// products on unfolded patches, at the step's shapes: output [B*P,K] x [K,256], weight gradient [256,B*P] x [B*P,K]
 /// and patch gradient [B*P,256] x [256,K], with P grid positions and K = 256*9*9.
 /// </summary>
-public sealed class MatmulCeiling : IDisposable
+internal sealed class MatmulCeiling : IDisposable
 {
     private readonly Tensor _patches, _weight, _grad;
     private readonly double _flops;
@@ -16,10 +16,10 @@ public sealed class MatmulCeiling : IDisposable
     public MatmulCeiling(CapsNetConfig config, int batch, ScalarType dtype, Generator generator)
     {
         long positions = (long)batch * config.PrimaryGridSide * config.PrimaryGridSide;
-        long patch = (long)CapsNetConfig.Conv1Channels * PrimaryCapsules.Kernel * PrimaryCapsules.Kernel;
+        long patch = (long)config.Conv1Channels * config.PrimaryKernel * config.PrimaryKernel;
         _patches = rand([positions, patch], generator: generator).to_type(dtype);
-        _weight = rand([patch, PrimaryCapsules.Channels], generator: generator).to_type(dtype);
-        _grad = rand([positions, PrimaryCapsules.Channels], generator: generator).to_type(dtype);
+        _weight = rand([patch, config.PrimaryChannels], generator: generator).to_type(dtype);
+        _grad = rand([positions, config.PrimaryChannels], generator: generator).to_type(dtype);
         _flops = 3 * batch * StepCost.PrimaryConvolutionFlops(config);
     }
 

@@ -30,7 +30,7 @@ using var y = randint(10, [batch], ScalarType.Int64, generator: generator);
 using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator) { Precision = settings.Precision };
 ScalarType compute = settings.Precision.ComputeType();
 // The trainer's own step (forward, losses, divergence check, backward, Adam) on one fixed batch.
-var trainer = new Trainer(model, new RunSettings(), CPU, Spectre.Console.AnsiConsole.Console);  // the reference's lr and lam_recon
+var trainer = new Trainer(model, new TrainingConfig(), CPU, Spectre.Console.AnsiConsole.Console);  // the reference's lr and lam_recon
 var fixedBatch = new Batch(x, y);  // not disposed: x and y have their own using declarations
 var totals = new PassTotals();
 int stepNumber = 0;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace CapsNet.Bench;
 
 /// <summary>Resident set size of this process, from /proc/self/status.</summary>
-public static class ResidentMemory
+internal static class ResidentMemory
 {
     /// <summary>
     /// Resident size once glibc has handed its free heap pages back (malloc_trim): the memory the process holds.

@@ -7,23 +7,24 @@ namespace CapsNet.Bench;
 /// gradient taken (input and weight), so three times forward except conv1, whose input needs no gradient.
 /// Element-wise work (squash, softmax, losses, Adam) is left out: it is not what the matrix units do.
 /// </summary>
-public static class StepCost
+internal static class StepCost
 {
     public static double TrainFlopsPerImage(CapsNetConfig config)
     {
-        double conv1 = ConvolutionFlops(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel, config.Conv1Side);
-        double primary = PrimaryConvolutionFlops(config);
-        long inputs = config.PrimaryCapsuleCount, outputs = (long)config.Classes * DigitCapsules.CapsuleDim;
-        double predictions = 2.0 * inputs * PrimaryCapsules.CapsuleDim * outputs;  // u_hat = W u
+        CapsNetConfig c = config;
+        double conv1 = ConvolutionFlops(c.InputChannels, c.Conv1Channels, c.Conv1Kernel, c.Conv1Side);
+        double primary = PrimaryConvolutionFlops(c);
+        long inputs = c.PrimaryCapsuleCount, outputs = c.MaskedLength;
+        double predictions = 2.0 * inputs * c.PrimaryCapsuleDim * outputs;  // u_hat = W u
         // Each routing iteration weighs the predictions (s = c u_hat); all but the last also measure agreement (v . u_hat).
         double routing = 2.0 * inputs * outputs * (2 * config.Routings - 1);
-        double decoder = 2.0 * ((double)outputs * Decoder.Hidden1 + (double)Decoder.Hidden1 * Decoder.Hidden2 + (double)Decoder.Hidden2 * config.PixelCount);
+        double decoder = 2.0 * ((double)outputs * c.DecoderHidden1 + (double)c.DecoderHidden1 * c.DecoderHidden2 + (double)c.DecoderHidden2 * c.PixelCount);
         return 2 * conv1 + 3 * (primary + predictions + routing + decoder);
     }
 
     /// <summary>The primary-capsule convolution's forward product for one image: [positions, C*k*k] x [C*k*k, 256].</summary>
     public static double PrimaryConvolutionFlops(CapsNetConfig config) =>
-        ConvolutionFlops(CapsNetConfig.Conv1Channels, PrimaryCapsules.Channels, PrimaryCapsules.Kernel, config.PrimaryGridSide);
+        ConvolutionFlops(config.Conv1Channels, config.PrimaryChannels, config.PrimaryKernel, config.PrimaryGridSide);
 
     /// <summary>One image's convolution forward: a [C*k*k]-long dot product per output channel and position.</summary>
     private static double ConvolutionFlops(int inChannels, int outChannels, int kernel, int outputSide) =>

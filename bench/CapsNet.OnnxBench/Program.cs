@@ -29,10 +29,11 @@ DataSet data;
 CapsuleNetwork model;
 try
 {
-    config = GivenWeights.ReadConfig(weights);
+    using var given = GivenWeights.Open(weights);
+    config = given.Config;
     data = DataSets.Load(new DataRequest(config.Dataset, WithTrain: false));
     model = new CapsuleNetwork(config, new Generator(1));
-    GivenWeights.Load(model, weights);
+    given.LoadInto(model);
 }
 catch (UserInputException e)  // the process ends: nothing to dispose
 {

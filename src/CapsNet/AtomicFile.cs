@@ -7,9 +7,10 @@ namespace CapsNet;
 /// Writes a file under a temporary name in the same folder, flushes it to disk, renames it into place and flushes
 /// the folder, so readers and crashes (a kill, a power cut) only ever see the old file or the complete new one.
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="faults">Where a training run's writes report their moments to the fault-injection tests.</param>
+    public static void Write(string path, Action<Stream> write, FaultPoints? faults = null)
     {
         string fullPath = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryName(Path.GetFileName(fullPath)));
@@ -20,7 +21,7 @@ public static partial class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            MoveIntoPlace(temporary, fullPath);
+            MoveIntoPlace(temporary, fullPath, faults);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -41,21 +42,21 @@ public static partial class AtomicFile
     /// Renames <paramref name="source"/>, complete and flushed, to <paramref name="destination"/> on the same file
     /// system, replacing it, and flushes the destination's folder.
     /// </summary>
-    public static void MoveIntoPlace(string source, string destination)
+    public static void MoveIntoPlace(string source, string destination, FaultPoints? faults = null)
     {
         string name = Path.GetFileName(destination);
-        FaultPoint.Reach($"{name} written");
+        faults?.Reach($"{name} written");
         File.Move(source, destination, overwrite: true);
         FlushFolder(Path.GetDirectoryName(Path.GetFullPath(destination))!);
-        FaultPoint.Reach($"{name} renamed");
+        faults?.Reach($"{name} renamed");
     }
 
-    public static void WriteAllText(string path, string text) =>
+    public static void WriteAllText(string path, string text, FaultPoints? faults = null) =>
         Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(text);
-        });
+        }, faults);
 
     /// <summary>
     /// The file a killed write of <paramref name="name"/> left behind, or null for any other name: the temporary

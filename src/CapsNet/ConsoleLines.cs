@@ -3,7 +3,7 @@ using Spectre.Console;
 namespace CapsNet;
 
 /// <summary>Plain lines on an injected console, unwrapped and with no markup: log lines stay one line in a file.</summary>
-public static class ConsoleLines
+internal static class ConsoleLines
 {
     public static void Line(this IAnsiConsole console, string text = "") => console.Profile.Out.Writer.WriteLine(text);
 }

@@ -1,6 +1,6 @@
 namespace CapsNet;
 
-public static class Folders
+internal static class Folders
 {
     /// <summary><paramref name="folder"/> and every folder above it, nearest first: where to look for what lies beside the program.</summary>
     public static IEnumerable<string> SelfAndAbove(string folder)

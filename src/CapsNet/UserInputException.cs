@@ -4,7 +4,7 @@ namespace CapsNet;
 /// A problem with what the user gave the tool (a flag, a file, a folder). Its message is shown as is,
 /// on one line, without a stack trace.
 /// </summary>
-public class UserInputException : Exception
+internal class UserInputException : Exception
 {
     public UserInputException(string message)
         : base(message)

@@ -58,7 +58,7 @@ internal sealed class CapsNetProcess : IDisposable
     public static CapsNetProcess Start(params string[] args) => new(args);
 
     /// <summary>
-    /// Runs until the program pauses at fault point <paramref name="point"/> (see <c>FaultPoint</c>), kills it
+    /// Runs until the program pauses at fault point <paramref name="point"/> (see <c>FaultPoints</c>), kills it
     /// there with SIGKILL and returns its output; fails if it ends without reaching the point.
     /// </summary>
     public static string KillAt(string point, params string[] args)
@@ -71,7 +71,7 @@ internal sealed class CapsNetProcess : IDisposable
     /// <summary>Starts the program and returns once it is paused at fault point <paramref name="point"/>.</summary>
     public static CapsNetProcess StartPausedAt(string point, params string[] args)
     {
-        var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoint.Variable] = point });
+        var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoints.Variable] = point });
         try
         {
             process.WaitForOutput($"fault point paused: {point}", TimeSpan.FromMinutes(10));
@@ -94,7 +94,7 @@ internal sealed class CapsNetProcess : IDisposable
     /// <summary>Runs to the end with fault points listed on stderr; returns the exit code and the points in order.</summary>
     public static (int ExitCode, string[] Points, string Output) RunListingFaultPoints(params string[] args)
     {
-        using var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoint.Variable] = "list" });
+        using var process = new CapsNetProcess(args, new Dictionary<string, string> { [FaultPoints.Variable] = "list" });
         int exitCode = process.WaitForExit(TimeSpan.FromMinutes(10));
         string[] points = process.Stderr.Split('\n')
             .Where(line => line.StartsWith("fault point: ", StringComparison.Ordinal))

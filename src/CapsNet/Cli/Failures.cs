@@ -1,12 +1,22 @@
+using CapsNet.Data;
+using CapsNet.Inference;
+using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
 
 namespace CapsNet.Cli;
 
-/// <summary>Runs a command's work, turning every failure into one line on stderr and exit code 1.</summary>
-public static class Failures
+/// <summary>Runs a command's work, turning every failure into one line on stderr and its exit code.</summary>
+internal static class Failures
 {
+    /// <summary>A file, folder, data or weights problem.</summary>
     public const int ExitCode = 1;
+
+    /// <summary>A mistake in the flags, found by the parser or after it.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The pretrained MNIST model committed with the code (docs/results.md).</summary>
+    public const string ShippedModel = "models/capsnet-mnist-v4.pt";
 
     public static int Report(TextWriter error, Func<int> work)
     {
@@ -17,16 +27,26 @@ public static class Failures
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             error.WriteLine($"error: {Message(e)}");
-            return ExitCode;
+            return e is UsageException or UnknownClassException ? UsageError : ExitCode;
         }
     }
 
     /// <summary>The one line the user reads; a lower layer's fact gets the flag that changes it.</summary>
     private static string Message(Exception e) => e switch
     {
-        UserInputException => e.Message,
+        UnknownClassException => $"--digit {e.Message}",
+        BatchTooLargeException batch => $"--batch_size {batch.Batch} is larger than the {batch.Images} training images" +
+            (batch.HeldOut is int held ? $" left after --val_samples {held}." : "."),
+        OutputFolderException folder => $"--save_dir '{folder.Folder}' {folder.Problem}",
+        FolderBusyException => $"{e.Message} Wait for it to end, or choose another --save_dir.",
+        UnfinishedRunException => $"{e.Message} Continue it with --resume, or start over with --overwrite.",
+        NoRunToResumeException => $"{e.Message} Train without --resume first.",
+        ImageTooSmallException small => $"{e.Message} Give --image_size {small.Minimum} or more to enlarge them.",
+        ImageSizeException => $"{e.Message} Give --image_size N to resize them all to NxN.",
+        NoModelException => $"{e.Message} Give -w MODEL; for digits, the repository's {ShippedModel}.",
         TrainingDivergedException => $"{e.Message} Try a smaller --lr.",
         NoCudaDeviceException => $"--device cuda: {e.Message} Use --device cpu or auto.",
+        UserInputException => e.Message,
         _ => $"unexpected {e.GetType().Name}: {e.Message}",  // not the user's doing; still one line, with enough to report it
     };
 }

@@ -7,7 +7,7 @@ namespace CapsNet.Cli;
 /// Turns the first Ctrl-C (SIGINT) or SIGTERM into a cancellation the training loop checks between batches;
 /// a second one exits at once.
 /// </summary>
-public sealed class Interruption : IDisposable
+internal sealed class Interruption : IDisposable
 {
     public const int ExitCode = 130;
 

@@ -8,7 +8,7 @@ namespace CapsNet.Data;
 /// Cuts a data set into batches, optionally shuffled and shifted, and builds them on a background thread a
 /// couple of batches ahead so the training step never waits for data.
 /// </summary>
-public sealed class BatchLoader
+internal sealed class BatchLoader
 {
     private const int Prefetch = 2;
 

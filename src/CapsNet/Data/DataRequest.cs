@@ -5,7 +5,7 @@ namespace CapsNet.Data;
 /// the model needs (channels and side; null = as the data is). <paramref name="ClassNames"/>, when given,
 /// are the classes a trained model knows, which an image folder's labels must map to.
 /// </summary>
-public sealed record DataRequest(
+internal sealed record DataRequest(
     string NameOrFolder,
     bool WithTrain = true,
     int? TrainSamples = null,

@@ -4,7 +4,7 @@ namespace CapsNet.Data;
 /// A loaded data set: its name (a known name or the folder it came from), class names and splits. The
 /// training split is absent when only testing.
 /// </summary>
-public sealed class DataSet : IDisposable
+internal sealed class DataSet : IDisposable
 {
     public DataSet(string name, IReadOnlyList<string> classNames, ImageSet? train, ImageSet test)
     {

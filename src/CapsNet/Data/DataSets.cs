@@ -1,7 +1,7 @@
 namespace CapsNet.Data;
 
 /// <summary>Loads a data set by name (<c>mnist</c>, <c>fashion-mnist</c>) or from a folder of IDX files or images.</summary>
-public static class DataSets
+internal static class DataSets
 {
     public const string Default = "mnist";
 

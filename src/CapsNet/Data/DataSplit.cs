@@ -1,6 +1,6 @@
 namespace CapsNet.Data;
 
-public enum DataSplit
+internal enum DataSplit
 {
     Train,
     Test,

@@ -4,7 +4,7 @@ namespace CapsNet.Data;
 /// The training images and the images validated on every epoch: the last N training images when N are
 /// held out, else the test set, as the reference does (its README: the test data is the validation data).
 /// </summary>
-public sealed class HeldOut : IDisposable
+internal sealed class HeldOut : IDisposable
 {
     private readonly bool _owned;
 

@@ -7,7 +7,7 @@ namespace CapsNet.Data;
 /// <summary>
 /// The header dimensions and unsigned-byte payload of one IDX file, with the MD5 of its decompressed bytes.
 /// </summary>
-public sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
+internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = "")
 {
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;

@@ -7,7 +7,7 @@ namespace CapsNet.Data;
 /// A folder holding a data set in MNIST's four IDX files (MNIST, Fashion-MNIST, EMNIST, KMNIST, ...), each
 /// gzip-compressed (<c>name.gz</c>) or plain (<c>name</c>).
 /// </summary>
-public static class IdxFolder
+internal static class IdxFolder
 {
     public static string ImagesName(DataSplit split) => split == DataSplit.Train ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte";
 

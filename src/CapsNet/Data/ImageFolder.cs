@@ -13,7 +13,7 @@ namespace CapsNet.Data;
 /// ImageFolder and Keras' image_dataset_from_directory). Class names are the training folder names, sorted;
 /// images are decoded once, in parallel, into one byte tensor.
 /// </summary>
-public static class ImageFolder
+internal static class ImageFolder
 {
     /// <summary>Whether <paramref name="root"/> is laid out as train/ and test/ folders.</summary>
     public static bool Holds(string root) =>

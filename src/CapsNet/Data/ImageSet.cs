@@ -7,7 +7,7 @@ namespace CapsNet.Data;
 /// Labelled square images as bytes [N,C,side,side] (0-255) and labels int64 [N], on the CPU. Kept as bytes,
 /// a quarter of float32's memory; batches are converted to [0,1] floats as they are cut.
 /// </summary>
-public sealed class ImageSet : IDisposable
+internal sealed class ImageSet : IDisposable
 {
     public ImageSet(Tensor pixels, Tensor labels)
     {

@@ -1,7 +1,7 @@
 namespace CapsNet.Data;
 
 /// <summary>A data set shipped in <c>data/NAME</c>: its class names and the MD5 of each file's decompressed bytes.</summary>
-public sealed record KnownDataSet(string Name, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Md5)
+internal sealed record KnownDataSet(string Name, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, string> Md5)
 {
     public static readonly KnownDataSet Mnist = new("mnist", ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
         new Dictionary<string, string>

@@ -5,7 +5,7 @@ namespace CapsNet.Data;
 /// drawn uniformly from [-f*side, +f*side] and rounded to whole pixels (nearest-neighbour sampling); pixels
 /// shifted in are 0.
 /// </summary>
-public static class ShiftAugmentation
+internal static class ShiftAugmentation
 {
     /// <summary>A shift in pixels for an image side of <paramref name="side"/>; always 0 when the fraction is 0.</summary>
     public static int Draw(Random random, double fraction, int side)

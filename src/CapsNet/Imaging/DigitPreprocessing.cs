@@ -9,7 +9,7 @@ namespace CapsNet.Imaging;
 /// data: grey, light ink on a dark page, cropped to the ink, fitted into a 20x20 box keeping its aspect, and
 /// placed in a 28x28 field with its centre of mass at the centre. Other sides scale the 20 and the 28 alike.
 /// </summary>
-public static class DigitPreprocessing
+internal static class DigitPreprocessing
 {
     public const int MnistBox = 20;
     public const int MnistSide = 28;

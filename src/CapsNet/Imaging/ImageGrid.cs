@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Imaging;
 
 /// <summary>Tiles images into a PNG, row by row: 8-bit grey for one channel, RGB for three.</summary>
-public static class ImageGrid
+internal static class ImageGrid
 {
     /// <summary>
     /// Lays out <paramref name="images"/> [N,C,H,W] (C = 1 or 3) in [0,1] as a grid of <paramref name="columns"/>

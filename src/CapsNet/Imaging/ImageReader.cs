@@ -7,7 +7,7 @@ namespace CapsNet.Imaging;
 /// Decodes PNG, JPEG, BMP, GIF, TIFF and WebP files to RGB, refusing before decoding any whose header
 /// declares more pixels than a real photo has, so a forged header cannot make us allocate gigabytes.
 /// </summary>
-public static class ImageReader
+internal static class ImageReader
 {
     /// <summary>100 megapixels: more than any camera photo, far less than a forged header can claim.</summary>
     public const long MaxPixels = 100_000_000;

@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.Processing;
 namespace CapsNet.Imaging;
 
 /// <summary>How a user's picture becomes a model's input.</summary>
-public enum Preprocess
+internal enum Preprocess
 {
     /// <summary>MNIST's digit preparation for grey models, a plain resize for colour ones.</summary>
     Auto,
@@ -14,7 +14,7 @@ public enum Preprocess
 }
 
 /// <summary>Turns a decoded picture into the pixels [C*side*side] in [0,1] a model of C channels and that side takes.</summary>
-public static class ModelInput
+internal static class ModelInput
 {
     public static float[] From(Image<Rgb24> image, int channels, int side, Preprocess preprocess)
     {

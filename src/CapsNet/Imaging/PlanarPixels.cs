@@ -1,7 +1,7 @@
 namespace CapsNet.Imaging;
 
 /// <summary>Interleaved RGB bytes laid out as the channel planes a network takes: grey by BT.709 luminance, or R, G, B.</summary>
-public static class PlanarPixels
+internal static class PlanarPixels
 {
     /// <summary>
     /// Writes <paramref name="rgb"/> (R, G, B per pixel) into <paramref name="target"/> as one plane of grey

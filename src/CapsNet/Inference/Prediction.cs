@@ -1,7 +1,7 @@
 namespace CapsNet.Inference;
 
 /// <summary>One file's capsule lengths; the longest is the class, its length the confidence.</summary>
-public sealed record Prediction(string File, float[] Lengths)
+internal sealed record Prediction(string File, float[] Lengths)
 {
     public int Class => Array.IndexOf(Lengths, Lengths.Max());
 

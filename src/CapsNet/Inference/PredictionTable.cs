@@ -4,7 +4,7 @@ using System.Text;
 namespace CapsNet.Inference;
 
 /// <summary>Predictions as an aligned text table for the console and as CSV with every class's capsule length.</summary>
-public static class PredictionTable
+internal static class PredictionTable
 {
     public static string Format(IReadOnlyList<Prediction> rows, IReadOnlyList<string> names)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Inference;
 
 /// <summary>Runs a trained network on prepared inputs in batches: capsule lengths and, when asked, reconstructions.</summary>
-public sealed class Predictor
+internal sealed class Predictor
 {
     private readonly CapsuleNetwork _model;
     private readonly Device _device;

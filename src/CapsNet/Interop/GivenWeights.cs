@@ -1,35 +1,60 @@
 using CapsNet.Model;
-using TorchSharp;
 
 namespace CapsNet.Interop;
 
 /// <summary>
-/// Weights a user names (-w): ours, a state dict with its .json (<see cref="WeightsFile"/>), or the reference's
-/// Keras weights (<see cref="KerasWeights"/>), told apart by their first bytes.
+/// Weights a user names (-w), opened once: ours, a state dict with its .json (<see cref="WeightsFile"/>), or the
+/// reference's Keras weights (<see cref="KerasWeights"/>), told apart by their first bytes. <see cref="Config"/>
+/// is known before any tensor is read, so that what it implies can be checked first.
 /// </summary>
-public static class GivenWeights
+internal sealed class GivenWeights : IDisposable
 {
-    /// <summary>
-    /// The config of the network the weights belong to: their .json; for Keras weights without one, what their
-    /// shapes say; else MNIST's. <paramref name="routings"/> stands where no .json records them.
-    /// </summary>
-    public static CapsNetConfig ReadConfig(string path, int routings = 3)
+    private readonly KerasFile? _keras;
+
+    private GivenWeights(string source, CapsNetConfig config, KerasFile? keras)
     {
-        if (!KerasWeights.IsHdf5(path) || File.Exists(ConfigFile.PathFor(path)))
-            return WeightsFile.ReadConfig(path, routings);
-        using ImportedWeights keras = KerasWeights.Read(path);
-        return keras.Config with { Routings = routings };
+        Source = source;
+        Config = config;
+        _keras = keras;
     }
 
-    /// <summary>Loads the weights into the module, which must have exactly their tensors and shapes.</summary>
-    public static void Load(torch.nn.Module module, string path)
+    public string Source { get; }
+
+    /// <summary>
+    /// The network the weights belong to: their .json; for Keras weights without one, what their shapes say; else
+    /// MNIST's. <paramref name="routings"/> stands where no .json records them.
+    /// </summary>
+    public CapsNetConfig Config { get; }
+
+    public static GivenWeights Open(string path, int routings = CapsNetConfig.DefaultRoutings)
     {
+        if (Directory.Exists(path))
+            throw new UserInputException($"Weights file '{path}' is a folder, not a file.");
         if (!KerasWeights.IsHdf5(path))
+            return new GivenWeights(path, WeightsFile.ReadConfig(path, routings), keras: null);
+        var (file, shape) = KerasWeights.Open(path);
+        try
         {
-            WeightsFile.Load(module, path);
+            return new GivenWeights(path, ConfigFile.Read(path) ?? shape with { Routings = routings }, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads the weights into the network, which must have exactly their tensors and shapes.</summary>
+    public void LoadInto(CapsuleNetwork model)
+    {
+        if (_keras is null)
+        {
+            WeightsFile.Load(model, Source);
             return;
         }
-        using ImportedWeights keras = KerasWeights.Read(path);
-        WeightsFile.Assign(module, keras.StateDict, path);
+        using var imported = new ImportedWeights(Config, KerasWeights.StateDict(_keras, Config, Source));
+        WeightsFile.Assign(model, imported.StateDict, Source);
     }
+
+    public void Dispose() => _keras?.Dispose();
 }

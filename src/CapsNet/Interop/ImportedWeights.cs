@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Interop;
 
 /// <summary>Weights read from another tool's file: the network shape they fit and our state dict, which it owns.</summary>
-public sealed class ImportedWeights : IDisposable
+internal sealed class ImportedWeights : IDisposable
 {
     public ImportedWeights(CapsNetConfig config, Dictionary<string, Tensor> stateDict)
     {

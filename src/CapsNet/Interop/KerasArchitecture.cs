@@ -14,26 +14,18 @@ internal static partial class KerasArchitecture
     public const string DigitCaps = "digitcaps";
     public const string Decoder = "decoder";
 
-    // Smallest input whose primary capsule grid is 1x1: two valid 9x9 convolutions.
-    private const int MinSide = CapsNetConfig.Conv1Kernel + PrimaryCapsules.Kernel - 1;
-    private const int MaxSide = 4096;
 
     /// <summary>The weight shapes of each layer that has weights, for a network of <paramref name="config"/>'s shape.</summary>
     public static Dictionary<string, long[][]> Expected(CapsNetConfig config)
     {
-        const int conv1 = CapsNetConfig.Conv1Kernel, primary = PrimaryCapsules.Kernel, filters = CapsNetConfig.Conv1Channels;
-        long capsules = config.Classes * DigitCapsules.CapsuleDim;
+        CapsNetConfig c = config;
+        int conv1 = c.Conv1Kernel, primary = c.PrimaryKernel, filters = c.Conv1Channels, hidden1 = c.DecoderHidden1, hidden2 = c.DecoderHidden2;
         return new()
         {
-            [Conv1] = [[conv1, conv1, config.InputChannels, filters], [filters]],
-            [PrimaryCaps] = [[primary, primary, filters, PrimaryCapsules.Channels], [PrimaryCapsules.Channels]],
-            [DigitCaps] = [[config.Classes, config.PrimaryCapsuleCount, DigitCapsules.CapsuleDim, PrimaryCapsules.CapsuleDim]],
-            [Decoder] =
-            [
-                [capsules, Model.Decoder.Hidden1], [Model.Decoder.Hidden1],
-                [Model.Decoder.Hidden1, Model.Decoder.Hidden2], [Model.Decoder.Hidden2],
-                [Model.Decoder.Hidden2, config.PixelCount], [config.PixelCount],
-            ],
+            [Conv1] = [[conv1, conv1, c.InputChannels, filters], [filters]],
+            [PrimaryCaps] = [[primary, primary, filters, c.PrimaryChannels], [c.PrimaryChannels]],
+            [DigitCaps] = [[c.Classes, c.PrimaryCapsuleCount, c.DigitCapsuleDim, c.PrimaryCapsuleDim]],
+            [Decoder] = [[c.MaskedLength, hidden1], [hidden1], [hidden1, hidden2], [hidden2], [hidden2, c.PixelCount], [c.PixelCount]],
         };
     }
 
@@ -53,7 +45,7 @@ internal static partial class KerasArchitecture
         long? pixels = layers.TryGetValue(Decoder, out var decoder) && decoder.Weights.Count > 0 ? decoder.Weights[^1].Shape[0] : null;
 
         // Two input sides give each grid size (the stride-2 convolution rounds down): the decoder's output decides.
-        int[] sides = Enumerable.Range(MinSide, MaxSide - MinSide).ToArray();
+        int[] sides = Enumerable.Range(mnist.MinimumSide, CapsNetConfig.MaxSide - mnist.MinimumSide + 1).ToArray();
         int[] byCapsules = sides.Where(s => new CapsNetConfig(channels, s).PrimaryCapsuleCount == inputCapsules).Reverse().ToArray();
         int[] byPixels = sides.Where(s => (long)channels * s * s == pixels).ToArray();
         int side = byCapsules.Intersect(byPixels).Concat(byCapsules).Concat(byPixels).DefaultIfEmpty(mnist.InputSide).First();

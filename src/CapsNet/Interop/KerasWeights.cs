@@ -1,4 +1,5 @@
 using CapsNet.Model;
+using static TorchSharp.torch;
 
 namespace CapsNet.Interop;
 
@@ -6,7 +7,7 @@ namespace CapsNet.Interop;
 /// Weights as the reference's <c>model.save_weights("trained_model.h5")</c> writes them (tf.keras 2.x or Keras 2.0.x),
 /// read with PureHDF and converted to our layout.
 /// </summary>
-public static class KerasWeights
+internal static class KerasWeights
 {
     private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -28,38 +29,59 @@ public static class KerasWeights
     }
 
     /// <summary>
-    /// Reads a Keras weights file of capsulenet.py's CapsNet; the input and class shape follow from the weights.
-    /// A file of another architecture is refused with one message naming each layer that differs.
+    /// Opens a Keras weights file of capsulenet.py's CapsNet and reads the shape it fits from its weights' shapes,
+    /// without reading their values. A file of another architecture is refused with one message naming each layer
+    /// that differs. The caller owns the file.
     /// </summary>
-    public static ImportedWeights Read(string path)
+    public static (KerasFile File, CapsNetConfig Config) Open(string path)
     {
         if (!File.Exists(path))
             throw new UserInputException($"Weights file '{path}' not found.");
         if (!IsHdf5(path))
             throw new UserInputException($"Weights file '{path}' is not an HDF5 file.");
+        KerasFile? file = null;
         try
         {
-            using KerasFile file = KerasFile.Open(path);
-            var layers = file.Layers.ToDictionary(layer => layer.Name);
-            CapsNetConfig config = KerasArchitecture.Infer(layers);
+            file = KerasFile.Open(path);
+            CapsNetConfig config = KerasArchitecture.Infer(file.Layers.ToDictionary(layer => layer.Name));
             string[] problems = KerasArchitecture.Mismatches(file.Layers, config).ToArray();
             if (problems.Length > 0)
                 throw new UserInputException($"Weights file '{path}' does not fit CapsNet: {string.Join("; ", problems)}.");
-            return new ImportedWeights(config, KerasConversion.ToStateDict(layers, config));
+            return (file, config);
         }
-        catch (Exception e) when (e is not (UserInputException or OutOfMemoryException))
+        catch (Exception e)
         {
-            string reason = e is InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-            throw new UserInputException($"Weights file '{path}' is not a Keras weights file ({reason}).", e);
+            file?.Dispose();
+            if (e is UserInputException or OutOfMemoryException)
+                throw;
+            throw NotKeras(path, e);
         }
     }
 
-    /// <summary>A CapsNet of the file's shape, with <paramref name="routings"/> routing iterations, holding its weights.</summary>
-    public static CapsuleNetwork ReadModel(string path, int routings = 3)
+    /// <summary>The weights of an opened file, in our layout, for a network of <paramref name="config"/>'s shape.</summary>
+    public static Dictionary<string, Tensor> StateDict(KerasFile file, CapsNetConfig config, string path)
     {
-        using ImportedWeights weights = Read(path);
-        var model = new CapsuleNetwork(weights.Config with { Routings = routings });
-        model.load_state_dict(weights.StateDict);
-        return model;
+        try
+        {
+            return KerasConversion.ToStateDict(file.Layers.ToDictionary(layer => layer.Name), config);
+        }
+        catch (Exception e) when (e is not (UserInputException or OutOfMemoryException))
+        {
+            throw NotKeras(path, e);
+        }
+    }
+
+    /// <summary>Reads a whole Keras weights file: the shape it fits and its weights.</summary>
+    public static ImportedWeights Read(string path)
+    {
+        var (file, config) = Open(path);
+        using (file)
+            return new ImportedWeights(config, StateDict(file, config, path));
+    }
+
+    private static UserInputException NotKeras(string path, Exception e)
+    {
+        string reason = e is InvalidDataException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        return new UserInputException($"Weights file '{path}' is not a Keras weights file ({reason}).", e);
     }
 }

@@ -24,16 +24,16 @@ internal static class OnnxCapsNetGraph
         using var noGrad = no_grad();
         CapsNetConfig c = model.Config;
         Dictionary<string, Tensor> state = model.state_dict();
-        int classes = c.Classes, inputs = c.PrimaryCapsuleCount, dim = Model.DigitCapsules.CapsuleDim, inputDim = PrimaryCapsules.CapsuleDim;
+        int classes = c.Classes, inputs = c.PrimaryCapsuleCount, dim = c.DigitCapsuleDim, inputDim = c.PrimaryCapsuleDim;
         g.Floats(One, [1f]);
         g.Floats(SquashEpsilon, [(float)Capsules.Epsilon]);
         g.Int64s(LastAxis, -1);
 
-        const int kernel = CapsNetConfig.Conv1Kernel, stride = PrimaryCapsules.Stride;
+        int kernel = c.Conv1Kernel, stride = c.PrimaryStride;
         string features = g.Node("Relu", [g.Node("Conv", [Images, Weight(g, state, "conv1.weight"), Weight(g, state, "conv1.bias")],
             attributes: Ints("kernel_shape", kernel, kernel))]);  // [N,256,20,20]
         string primary = g.Node("Conv", [features, Weight(g, state, "primary_caps.weight"), Weight(g, state, "primary_caps.bias")],
-            attributes: [Ints("kernel_shape", PrimaryCapsules.Kernel, PrimaryCapsules.Kernel), Ints("strides", stride, stride)]);  // [N,256,6,6]
+            attributes: [Ints("kernel_shape", c.PrimaryKernel, c.PrimaryKernel), Ints("strides", stride, stride)]);  // [N,256,6,6]
         // Capsules of 8 consecutive channels at each grid position, as PrimaryCapsules.Group cuts them.
         string grouped = g.Node("Reshape", [g.Node("Transpose", [primary], attributes: Ints("perm", 0, 2, 3, 1)), g.Int64s("primary_shape", -1, inputs, inputDim)]);
         string u = Squash(g, grouped);  // [N,1152,8]

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using CapsNet.Model;
+using TorchSharp;
 using Google.Protobuf;
 using Onnx;
 using static CapsNet.Interop.OnnxGraphBuilder;
@@ -12,12 +13,23 @@ namespace CapsNet.Interop;
 /// [N,C,H,W] float32 in [0,1]; outputs <c>lengths</c> [N,classes], <c>capsules</c> [N,classes,16] and
 /// <c>reconstruction</c> [N,C,H,W] from the predicted class's capsule. Float32 whatever the training precision.
 /// </summary>
-public static class OnnxExport
+internal static class OnnxExport
 {
     public const int Opset = 18;
 
     // The IR version that came with opset 18 (ONNX 1.13); runtimes read it and every later one.
     private const long IrVersion = 8;
+
+    /// <summary>Writes the network of the weights at <paramref name="weights"/> as an ONNX model; returns its config.</summary>
+    public static CapsNetConfig Export(string weights, string path, int routings)
+    {
+        using var given = GivenWeights.Open(weights, routings);
+        using var model = CapsuleNetwork.Create(given.Config, seed: 0, Precision.Fp32, torch.CPU);
+        given.LoadInto(model);
+        OutputFolder.PrepareFor(path);
+        Save(model, given.Config.Names, path);
+        return given.Config;
+    }
 
     /// <param name="classNames">One name per class, in class order; stored in the model's metadata.</param>
     public static void Save(CapsuleNetwork model, IReadOnlyList<string> classNames, string path)
@@ -37,7 +49,7 @@ public static class OnnxExport
         OnnxCapsNetGraph.Add(g, model);
         g.Graph.Input.Add(FloatTensor(OnnxCapsNetGraph.Images, "N", c.InputChannels, c.InputSide, c.InputSide));
         g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Lengths, "N", c.Classes));
-        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.DigitCapsules, "N", c.Classes, DigitCapsules.CapsuleDim));
+        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.DigitCapsules, "N", c.Classes, c.DigitCapsuleDim));
         g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Reconstruction, "N", c.InputChannels, c.InputSide, c.InputSide));
 
         var onnx = new ModelProto

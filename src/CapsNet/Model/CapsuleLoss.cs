@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Model;
 
 /// <summary>The losses and metric of section 5 of the reference.</summary>
-public static class CapsuleLoss
+internal static class CapsuleLoss
 {
     public const double PositiveMargin = 0.9;
     public const double NegativeMargin = 0.1;

@@ -9,7 +9,7 @@ namespace CapsNet.Model;
 /// CapsNet (Sabour, Frosst and Hinton 2017): conv1 -> primary capsules -> digit capsules with dynamic routing,
 /// the capsule lengths as class scores, and a decoder that reconstructs the input from the masked capsules.
 /// </summary>
-public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths, Tensor Reconstruction)>
+internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths, Tensor Reconstruction)>
 {
     [ComponentName(Name = "conv1")]
     private readonly Conv2d _conv1;
@@ -24,24 +24,44 @@ public sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Lengths,
     public CapsuleNetwork(CapsNetConfig config, Generator? generator = null)
         : base("capsnet")
     {
-        config.EnsureBuildable();
-        Config = config;
-        _conv1 = nn.Conv2d(config.InputChannels, CapsNetConfig.Conv1Channels, CapsNetConfig.Conv1Kernel);
-        const int kernelArea = CapsNetConfig.Conv1Kernel * CapsNetConfig.Conv1Kernel;
-        Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: CapsNetConfig.Conv1Channels * kernelArea, generator);
-        _primaryCaps = new PrimaryCapsules(CapsNetConfig.Conv1Channels, generator);
-        _digitCaps = new DigitCapsules(config.PrimaryCapsuleCount, PrimaryCapsules.CapsuleDim, config.Classes, config.Routings, generator);
-        _decoder = new Decoder(config.Classes * DigitCapsules.CapsuleDim, config.PixelCount, generator);
+        Config = config.Validate();
+        _conv1 = nn.Conv2d(config.InputChannels, config.Conv1Channels, config.Conv1Kernel);
+        int kernelArea = config.Conv1Kernel * config.Conv1Kernel;
+        Glorot.Uniform(_conv1.weight!, fanIn: config.InputChannels * kernelArea, fanOut: config.Conv1Channels * kernelArea, generator);
+        _primaryCaps = new PrimaryCapsules(config, generator);
+        _digitCaps = new DigitCapsules(config, generator);
+        _decoder = new Decoder(config, generator);
 
         RegisterComponents();
         using (no_grad())
             nn.init.zeros_(_conv1.bias!);
     }
 
+    /// <summary>The seeded network for <paramref name="config"/>, computing in <paramref name="precision"/> on <paramref name="device"/>.</summary>
+    public static CapsuleNetwork Create(CapsNetConfig config, int seed, Precision precision, Device device)
+    {
+        manual_seed(seed);
+        var model = new CapsuleNetwork(config, new Generator((ulong)seed)) { Precision = precision };
+        try
+        {
+            model.to(device);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     public CapsNetConfig Config { get; }
 
     /// <summary>The dtype of convolutions and matrix products; float32 master weights either way.</summary>
     public Precision Precision { get; set; } = Precision.Fp32;
+
+    /// <summary>"Device: cpu, 2 threads, fp32.": where and how the network computes.</summary>
+    public string Describe(Device device) =>
+        $"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {Precision.ToString().ToLowerInvariant()}.";
 
     /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16] (float32).</summary>
     public Tensor Encode(Tensor x)

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Model;
 
 /// <summary>The capsule non-linearity and the capsule length, with the reference's epsilon placement.</summary>
-public static class Capsules
+internal static class Capsules
 {
     public const double Epsilon = 1e-7;
 

@@ -6,14 +6,11 @@ using static TorchSharp.torch;
 namespace CapsNet.Model;
 
 /// <summary>
-/// Three dense layers, 160 -> 512 (ReLU) -> 1024 (ReLU) -> pixels (sigmoid), computed in the dtype of the
+/// Three dense layers, 160 -> 512 (ReLU) -> 1024 (ReLU) -> pixels (sigmoid) at the config's sizes, computed in the dtype of the
 /// input. Parameters are named 0, 2 and 4, the indices a PyTorch nn.Sequential with activations would give.
 /// </summary>
-public sealed class Decoder : nn.Module<Tensor, Tensor>
+internal sealed class Decoder : nn.Module<Tensor, Tensor>
 {
-    public const int Hidden1 = 512;
-    public const int Hidden2 = 1024;
-
     [ComponentName(Name = "0")]
     private readonly Linear _hidden1;
     [ComponentName(Name = "2")]
@@ -21,12 +18,12 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "4")]
     private readonly Linear _output;
 
-    public Decoder(int inputs, int pixels, Generator? generator)
+    public Decoder(CapsNetConfig config, Generator? generator)
         : base("decoder")
     {
-        _hidden1 = DenseLayer(inputs, Hidden1, generator);
-        _hidden2 = DenseLayer(Hidden1, Hidden2, generator);
-        _output = DenseLayer(Hidden2, pixels, generator);
+        _hidden1 = DenseLayer(config.MaskedLength, config.DecoderHidden1, generator);
+        _hidden2 = DenseLayer(config.DecoderHidden1, config.DecoderHidden2, generator);
+        _output = DenseLayer(config.DecoderHidden2, config.PixelCount, generator);
         RegisterComponents();
     }
 

@@ -14,7 +14,7 @@ namespace CapsNet.Model;
 /// With bfloat16 predictions only the products with u_hat run in bfloat16: logits, softmax, squash and v
 /// stay in float32.
 /// </remarks>
-public sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
+internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 {
     public override string Name => nameof(DynamicRouting);
 

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Model;
 
 /// <summary>Keras' glorot_uniform: U(-limit, limit) with limit = sqrt(6 / (fan_in + fan_out)).</summary>
-public static class Glorot
+internal static class Glorot
 {
     public static double Limit(long fanIn, long fanOut) => Math.Sqrt(6.0 / (fanIn + fanOut));
 

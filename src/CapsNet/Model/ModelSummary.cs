@@ -4,23 +4,22 @@ using TorchSharp;
 namespace CapsNet.Model;
 
 /// <summary>A table of layers, output shapes and parameter counts, like Keras' <c>model.summary()</c>.</summary>
-public static class ModelSummary
+internal static class ModelSummary
 {
     public static string Format(CapsuleNetwork model)
     {
         CapsNetConfig c = model.Config;
         int grid = c.PrimaryGridSide;
         int capsules = c.PrimaryCapsuleCount;
-        int masked = c.Classes * DigitCapsules.CapsuleDim;
         var rows = new (string Layer, string Shape, long Parameters)[]
         {
             ("input (Input)", Shape(c.InputChannels, c.InputSide, c.InputSide), 0),
-            ("conv1 (Conv2d, ReLU)", Shape(CapsNetConfig.Conv1Channels, c.Conv1Side, c.Conv1Side), Count(model, "conv1.")),
-            ("primary_caps (Conv2d)", Shape(PrimaryCapsules.Channels, grid, grid), Count(model, "primary_caps.")),
-            ("primary_caps (Reshape, Squash)", Shape(capsules, PrimaryCapsules.CapsuleDim), 0),
-            ($"digit_caps (Routing x{c.Routings})", Shape(c.Classes, DigitCapsules.CapsuleDim), Count(model, "digit_caps.")),
+            ("conv1 (Conv2d, ReLU)", Shape(c.Conv1Channels, c.Conv1Side, c.Conv1Side), Count(model, "conv1.")),
+            ("primary_caps (Conv2d)", Shape(c.PrimaryChannels, grid, grid), Count(model, "primary_caps.")),
+            ("primary_caps (Reshape, Squash)", Shape(capsules, c.PrimaryCapsuleDim), 0),
+            ($"digit_caps (Routing x{c.Routings})", Shape(c.Classes, c.DigitCapsuleDim), Count(model, "digit_caps.")),
             ("capsnet (Length)", Shape(c.Classes), 0),
-            ("mask (Mask)", Shape(masked), 0),
+            ("mask (Mask)", Shape(c.MaskedLength), 0),
             ("decoder (Dense x3)", Shape(c.InputChannels, c.InputSide, c.InputSide), Count(model, "decoder.")),
         };
 

@@ -6,13 +6,13 @@ namespace CapsNet.Model;
 /// The dtype of the convolutions and matrix products. Weights, losses, squash and the routing softmax stay
 /// in float32 either way.
 /// </summary>
-public enum Precision
+internal enum Precision
 {
     Fp32,
     Bf16,
 }
 
-public static class PrecisionExtensions
+internal static class PrecisionExtensions
 {
     public static ScalarType ComputeType(this Precision precision) =>
         precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;

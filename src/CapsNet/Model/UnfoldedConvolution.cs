@@ -11,10 +11,10 @@ namespace CapsNet.Model;
 /// </summary>
 /// <remarks>
 /// In bfloat16 libtorch's CPU convolution backward runs well below the rate of one matrix product of the same
-/// size; its forward does not, so only the backward is replaced (README, Performance). The gradients are worked
+/// size; its forward does not, so only the backward is replaced (docs/performance.md). The gradients are worked
 /// out channels-last, where a patch row is k*k runs of C contiguous channels.
 /// </remarks>
-public sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolution>
+internal sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolution>
 {
     public override string Name => nameof(UnfoldedConvolution);
 

@@ -10,12 +10,12 @@ namespace CapsNet.Model;
 /// config that rebuilds their network in a .json beside them. Writes go to a temporary file that is renamed
 /// into place, so a failed save leaves the old file intact.
 /// </summary>
-public static class WeightsFile
+internal static class WeightsFile
 {
     /// <summary>Writes the .json first, so that a weights file never stands beside a stale description.</summary>
-    public static void Save(CapsuleNetwork model, string path)
+    public static void Save(CapsuleNetwork model, string path, FaultPoints? faults = null)
     {
-        ConfigFile.Save(model.Config, path);
+        ConfigFile.Save(model.Config, path, faults);
         AtomicFile.Write(path, stream =>
         {
             using var scope = NewDisposeScope();
@@ -23,14 +23,14 @@ public static class WeightsFile
             foreach (var (name, value) in model.state_dict())
                 cpuState[name] = value.detach().cpu();
             PyTorchPickler.PickleStateDict(stream, cpuState, leaveOpen: true);
-        });
+        }, faults);
     }
 
     /// <summary>
     /// The config of the network the weights at <paramref name="path"/> belong to: its .json, else MNIST's.
     /// Routings leave no trace in the tensors: <paramref name="routings"/> stands where no .json records them.
     /// </summary>
-    public static CapsNetConfig ReadConfig(string path, int routings = 3)
+    public static CapsNetConfig ReadConfig(string path, int routings = CapsNetConfig.DefaultRoutings)
     {
         if (!File.Exists(path))
             throw new UserInputException($"Weights file '{path}' not found.");

@@ -1,7 +1,7 @@
 namespace CapsNet.Native;
 
 /// <summary>The values of <c>--device</c>.</summary>
-public enum DeviceChoice
+internal enum DeviceChoice
 {
     Auto,
     Cpu,

@@ -6,7 +6,7 @@ namespace CapsNet.Native;
 /// Ends the process without the runtime's shutdown: libtorch threads may be mid-operation, and tearing the
 /// runtime down under them crashes (SIGSEGV) instead of exiting with the code asked for.
 /// </summary>
-public static class ImmediateExit
+internal static class ImmediateExit
 {
     public static void Now(int exitCode)
     {

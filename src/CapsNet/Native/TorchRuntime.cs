@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Native;
 
 /// <summary>The one place that loads libtorch, sets up how memory is allocated, picks the device and sets the thread count.</summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     /// <summary>
     /// Sets up how tensor memory is allocated (before the first tensor), then loads the native libraries,
@@ -39,6 +39,10 @@ public static class TorchRuntime
         };
     }
 
+    /// <summary>More threads than cores only make them wait for each other; 0 keeps libtorch's default, one per core.</summary>
+    public static string? ThreadsProblem(int threads) =>
+        threads is >= 0 && threads <= Environment.ProcessorCount ? null : $"must be from 0 to {Environment.ProcessorCount}, the cores this machine has";
+
     /// <summary>Sets libtorch's intra-op thread count; 0 or less keeps its default (one per core).</summary>
     public static void SetThreads(int threads)
     {
@@ -49,8 +53,8 @@ public static class TorchRuntime
 
     /// <summary>
     /// Asks libtorch to back its large CPU tensors with transparent huge pages: every step allocates tens of large
-    /// tensors afresh, and faulting them in 4 KiB pages costs more than the arithmetic that fills them (README,
-    /// Performance). libtorch reads the variable once, at its first allocation, through the C library's
+    /// tensors afresh, and faulting them in 4 KiB pages costs more than the arithmetic that fills them
+    /// (docs/performance.md). libtorch reads the variable once, at its first allocation, through the C library's
     /// environment, which .NET's own environment does not write to. A value the user set is kept.
     /// </summary>
     private static void EnableHugePageAllocations()
@@ -63,7 +67,7 @@ public static class TorchRuntime
     /// Tells glibc to serve every block from its heaps and keep what is freed there, instead of mapping each block
     /// over 32 MiB afresh and unmapping it on free (threads other than the main one still map blocks over 64 MiB).
     /// Handed back, each of a step's large tensors must be zeroed by the kernel when touched again; kept, the next
-    /// step reuses the memory, at the price of resident memory that stays near its peak (README, Performance).
+    /// step reuses the memory, at the price of resident memory that stays near its peak (docs/performance.md).
     /// Malloc settings the user gave through the environment are left alone.
     /// </summary>
     private static void KeepFreedMemoryForReuse()

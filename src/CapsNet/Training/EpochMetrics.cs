@@ -6,7 +6,7 @@ namespace CapsNet.Training;
 /// One row of log.csv: the reference's columns, then the learning rate. The names are those of its Keras outputs:
 /// capsnet_loss is the margin loss and decoder_loss the reconstruction loss (<see cref="PassTotals"/>).
 /// </summary>
-public sealed record EpochMetrics(
+internal sealed record EpochMetrics(
     int Epoch,
     double CapsnetAccuracy,
     double CapsnetLoss,

@@ -9,7 +9,7 @@ namespace CapsNet.Training;
 /// lr_t m / (sqrt(v) + eps sqrt(1 - beta2^t)) with lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t): three passes over the
 /// 8 M weights fewer per step. The state (m, v, step) is TorchSharp's, so checkpoints are unchanged.
 /// </summary>
-public sealed class LeanAdam : Adam
+internal sealed class LeanAdam : Adam
 {
     public const double Beta1 = 0.9;
     public const double Beta2 = 0.999;

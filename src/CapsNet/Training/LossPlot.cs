@@ -9,12 +9,12 @@ namespace CapsNet.Training;
 /// The figure capsulenet.py draws but never saves: 400x600, "Training loss" on top, "Training and validation
 /// accuracy" below, against the epoch.
 /// </summary>
-public static class LossPlot
+internal static class LossPlot
 {
     public const int Width = 400;
     public const int Height = 600;
 
-    public static void Save(IReadOnlyList<EpochMetrics> rows, string path)
+    public static void Save(IReadOnlyList<EpochMetrics> rows, string path, FaultPoints? faults = null)
     {
         double[] epochs = rows.Select(r => r.Epoch + 1.0).ToArray();  // whole, 1-based epochs, as the reference's plot has
         byte[] top = Panel("Training loss", epochs, Alignment.UpperRight,
@@ -29,7 +29,7 @@ public static class LossPlot
         using (var upper = SixLabors.ImageSharp.Image.Load<Rgba32>(top))
         using (var lower = SixLabors.ImageSharp.Image.Load<Rgba32>(bottom))
             figure.Mutate(c => c.DrawImage(upper, new Point(0, 0), 1f).DrawImage(lower, new Point(0, Height / 2), 1f));
-        AtomicFile.Write(path, stream => figure.SaveAsPng(stream));
+        AtomicFile.Write(path, stream => figure.SaveAsPng(stream), faults);
     }
 
     /// <summary>One panel; the legend goes in the corner the curves leave free (losses fall, accuracies rise).</summary>

@@ -1,7 +1,7 @@
 namespace CapsNet.Training;
 
 /// <summary>Running sums over one pass, so epoch figures are batch means weighted by batch size.</summary>
-public sealed class PassTotals
+internal sealed class PassTotals
 {
     public long Samples { get; private set; }
     public long Correct { get; private set; }

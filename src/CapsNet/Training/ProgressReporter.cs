@@ -6,7 +6,7 @@ namespace CapsNet.Training;
 /// Shows a pass over batches: a live progress bar on a terminal, like Keras; plain milestone lines (every
 /// tenth of the pass) when the output is redirected, as in CI or a pipe.
 /// </summary>
-public sealed class ProgressReporter
+internal sealed class ProgressReporter
 {
     private readonly IAnsiConsole _console;
     private readonly TimeProvider _clock;

@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
+using CapsNet.Model;
 
 namespace CapsNet.Training;
 
 /// <summary>
-/// The files a training run keeps in its save_dir, brought back in line with its checkpoint when a run starts.
-/// Files of other kinds (test images, the user's own) are never touched.
+/// The files a training run keeps in its save_dir (<see cref="RunFiles"/>), brought back in line with its checkpoint
+/// when a run starts. Files of other kinds (test images, the user's own) are never touched.
 /// </summary>
 /// <remarks>
 /// The order of a finished epoch's writes, each one whole (<see cref="AtomicFile"/>): the new best
@@ -15,25 +15,22 @@ namespace CapsNet.Training;
 /// epoch, or checkpoint files it does not name. <see cref="RollBack"/> removes exactly those (the log rows go
 /// with <see cref="TrainingArtifacts.Resume"/>), and removing them again after a crash does no harm.
 /// </remarks>
-public static partial class RunFolder
+internal sealed class RunFolder(string saveDir, FaultPoints faults)
 {
-    public const string LogFile = "log.csv";
-    public const string PlotFile = "log.png";
+    public string Folder => saveDir;
 
-    public static string BestWeightsFileOf(int epochNumber) => $"weights-{epochNumber:D2}.pt";
-
-    /// <summary>Whether <paramref name="saveDir"/> holds anything a training run leaves, complete or not.</summary>
-    public static bool HasRunFiles(string saveDir) => Directory.Exists(saveDir) && RunEntries(saveDir).Any();
+    /// <summary>Whether the folder holds anything a training run leaves, complete or not.</summary>
+    public bool HasRunFiles() => Directory.Exists(saveDir) && RunEntries().Any();
 
     /// <summary>Removes what lies beyond <paramref name="checkpoint"/>: temporaries, later epochs' files, other checkpoint files.</summary>
-    public static void RollBack(string saveDir, Checkpoint checkpoint)
+    public void RollBack(Checkpoint checkpoint)
     {
-        foreach (string path in RunEntries(saveDir))
+        foreach (string path in RunEntries())
         {
             string name = Path.GetFileName(path);
             bool beyond = AtomicFile.TargetOfTemporary(name) is not null
-                || EpochOf(name) > checkpoint.NextEpoch
-                || (IsCheckpointFile(name) && !Names(checkpoint, name));
+                || RunFiles.EpochOf(name) > checkpoint.NextEpoch
+                || (RunFiles.IsCheckpointFile(name) && !Names(checkpoint, name));
             if (beyond)
                 Remove(path);
         }
@@ -44,31 +41,31 @@ public static partial class RunFolder
     /// checkpoint, only files the next start removes too. <paramref name="keep"/> (the weights the new run
     /// starts from, say) stays, with its .json.
     /// </summary>
-    public static void Clear(string saveDir, string? keep)
+    public void Clear(string? keep)
     {
-        string checkpoint = Path.Combine(saveDir, Checkpoint.FileName);
+        string checkpoint = Path.Combine(saveDir, RunFiles.CheckpointFile);
         if (File.Exists(checkpoint))
             Remove(checkpoint);
-        string[] kept = keep is null ? [] : [Path.GetFullPath(keep), Path.GetFullPath(Model.ConfigFile.PathFor(keep))];
-        foreach (string path in RunEntries(saveDir).Where(path => !kept.Contains(Path.GetFullPath(path))))
+        string[] kept = keep is null ? [] : [Path.GetFullPath(keep), Path.GetFullPath(ConfigFile.PathFor(keep))];
+        foreach (string path in RunEntries().Where(path => !kept.Contains(Path.GetFullPath(path))))
             Remove(path);
     }
 
     /// <summary>After <paramref name="checkpoint"/> is written: the files of the checkpoints before it.</summary>
-    public static void RemoveOtherCheckpointFiles(string saveDir, Checkpoint checkpoint)
+    public void RemoveOtherCheckpointFiles(Checkpoint checkpoint)
     {
         foreach (string path in Directory.EnumerateFiles(saveDir).ToArray())
         {
             string name = Path.GetFileName(path);
-            if (IsCheckpointFile(name) && !Names(checkpoint, name))
+            if (RunFiles.IsCheckpointFile(name) && !Names(checkpoint, name))
                 Remove(path);
         }
     }
 
     // Files and temporaries of a run in save_dir and its TensorBoard folder; checkpoint.json is the caller's to handle.
-    private static IEnumerable<string> RunEntries(string saveDir)
+    private IEnumerable<string> RunEntries()
     {
-        string tensorBoard = Path.Combine(saveDir, TensorBoardEpoch.Folder);
+        string tensorBoard = Path.Combine(saveDir, RunFiles.TensorBoard);
         IEnumerable<string> entries = Directory.EnumerateFileSystemEntries(saveDir);
         if (Directory.Exists(tensorBoard))
             entries = entries.Concat(Directory.EnumerateFileSystemEntries(tensorBoard));
@@ -78,29 +75,14 @@ public static partial class RunFolder
     // A run's own files, and the temporaries of its writes (TensorBoard's staging folder is named for its folder).
     private static bool IsRunEntry(string name) =>
         AtomicFile.TargetOfTemporary(name) is string target
-            ? target is Checkpoint.FileName or TensorBoardEpoch.Folder || IsRunFile(target)
-            : IsRunFile(name);
-
-    private static bool IsRunFile(string name) =>
-        name is LogFile or PlotFile or TrainingArtifacts.TrainedModelFile || name == TrainedModelConfig || EpochFilePattern().IsMatch(name);
-
-    private static readonly string TrainedModelConfig = Path.GetFileName(Model.ConfigFile.PathFor(TrainingArtifacts.TrainedModelFile));
+            ? target is RunFiles.CheckpointFile or RunFiles.TensorBoard || RunFiles.IsTrainingFile(target)
+            : RunFiles.IsTrainingFile(name);
 
     // The checkpoint's weights, their .json and the optimizer state.
     private static bool Names(Checkpoint checkpoint, string name) =>
-        name == checkpoint.ModelFile || name == checkpoint.OptimizerFile || name == Model.ConfigFile.PathFor(checkpoint.ModelFile);
+        name == checkpoint.ModelFile || name == checkpoint.OptimizerFile || name == ConfigFile.PathFor(checkpoint.ModelFile);
 
-    private static bool IsCheckpointFile(string name) => EpochFilePattern().Match(name).Groups["checkpoint"].Success;
-
-    /// <summary>The 1-based epoch a best-weights or TensorBoard file belongs to, else 0.</summary>
-    private static int EpochOf(string name)
-    {
-        Match match = EpochFilePattern().Match(name);
-        Group epoch = match.Groups["epoch"];
-        return epoch.Success ? int.Parse(epoch.Value) : 0;
-    }
-
-    private static void Remove(string path)
+    private void Remove(string path)
     {
         try
         {
@@ -113,9 +95,6 @@ public static partial class RunFolder
         {
             throw new UserInputException($"Could not remove '{path}': {e.Message}", e);
         }
-        FaultPoint.Reach($"{Path.GetFileName(path)} removed");
+        faults.Reach($"{Path.GetFileName(path)} removed");
     }
-
-    [GeneratedRegex(@"^(?:weights-(?<epoch>\d+)\.(?:pt|json)|events\.out\.tfevents\.epoch-(?<epoch>\d+)|(?<checkpoint>checkpoint-\d+\.(?:pt|json|optimizer)))$")]
-    private static partial Regex EpochFilePattern();
 }

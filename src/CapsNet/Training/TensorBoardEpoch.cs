@@ -4,22 +4,18 @@ using static TorchSharp.torch;
 namespace CapsNet.Training;
 
 /// <summary>
-/// One TensorBoard events file per epoch, <c>tensorboard-logs/events.out.tfevents.epoch-NNNN</c>, put in place
+/// One TensorBoard events file per epoch (<see cref="RunFiles.TensorBoardEvents"/>), put in place
 /// whole: a resumed run replaces an epoch's file instead of adding the epoch a second time, and an epoch rolled
 /// back leaves no trace. TensorBoard reads the files in name order, which is epoch order.
 /// </summary>
-public static class TensorBoardEpoch
+internal static class TensorBoardEpoch
 {
-    public const string Folder = "tensorboard-logs";
-
-    public static string FileName(int epochNumber) => $"events.out.tfevents.epoch-{epochNumber:D4}";
-
-    public static void Write(string saveDir, EpochMetrics m, CapsuleNetwork model, bool debug)
+    public static void Write(string saveDir, EpochMetrics m, CapsuleNetwork model, bool debug, FaultPoints faults)
     {
         // TorchSharp's writer names its own file, so it writes into a staging folder beside tensorboard-logs
         // (where TensorBoard does not look), and the finished file is renamed into place.
-        string staging = Path.Combine(saveDir, AtomicFile.TemporaryName(Folder));
-        string target = Path.Combine(saveDir, Folder, FileName(m.Epoch + 1));
+        string staging = Path.Combine(saveDir, AtomicFile.TemporaryName(RunFiles.TensorBoard));
+        string target = Path.Combine(saveDir, RunFiles.TensorBoard, RunFiles.TensorBoardEvents(m.Epoch + 1));
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -44,7 +40,7 @@ public static class TensorBoardEpoch
             string events = Directory.GetFiles(staging).Single();
             using (var file = new FileStream(events, FileMode.Open, FileAccess.ReadWrite))
                 file.Flush(flushToDisk: true);
-            AtomicFile.MoveIntoPlace(events, target);
+            AtomicFile.MoveIntoPlace(events, target, faults);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Training;
 
 /// <summary>Test mode: accuracy with the predicted-class mask, the reconstruction grid and the manipulation grid.</summary>
-public sealed class Tester
+internal sealed class Tester
 {
     public const int ManipulationSteps = 11;
     public const double ManipulationStep = 0.05;

@@ -10,23 +10,25 @@ using static TorchSharp.torch;
 namespace CapsNet.Training;
 
 /// <summary>The training loop of capsulenet.py: Adam, decaying lr, shifted batches, validation every epoch.</summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly CapsuleNetwork _model;
-    private readonly RunSettings _settings;
+    private readonly TrainingConfig _config;
     private readonly Device _device;
     private readonly IAnsiConsole _console;
     private readonly ProgressReporter _progress;
+    private readonly FaultPoints _faults;
 
-    public Trainer(CapsuleNetwork model, RunSettings settings, Device device, IAnsiConsole console)
+    public Trainer(CapsuleNetwork model, TrainingConfig config, Device device, IAnsiConsole console, FaultPoints? faults = null)
     {
         _model = model;
-        _settings = settings;
+        _config = config;
         _device = device;
         _console = console;
         _progress = new ProgressReporter(console);
+        _faults = faults ?? FaultPoints.None;
         // Built after the model moved to its device: .to() replaces the parameters.
-        Optimizer = new LeanAdam(model.parameters(), settings.Lr);
+        Optimizer = new LeanAdam(model.parameters(), config.Lr);
     }
 
     public Adam Optimizer { get; }
@@ -34,10 +36,10 @@ public sealed class Trainer
     /// <summary>Trains from <paramref name="firstEpoch"/> to the last epoch; returns false when cancelled.</summary>
     public bool Train(BatchLoader train, BatchLoader validation, int firstEpoch, TrainingArtifacts artifacts, CancellationToken cancel)
     {
-        for (int epoch = firstEpoch; epoch < _settings.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < _config.Epochs; epoch++)
         {
-            FaultPoint.Stage = $"epoch {epoch + 1}";
-            double lr = LearningRate.At(_settings.Lr, _settings.LrDecay, epoch);
+            _faults.Stage = $"epoch {epoch + 1}";
+            double lr = LearningRate.At(_config.Lr, _config.LrDecay, epoch);
             foreach (ParamGroup group in Optimizer.ParamGroups)
                 group.LearningRate = lr;
 
@@ -49,12 +51,12 @@ public sealed class Trainer
             var metrics = new EpochMetrics(epoch, trained.Accuracy, trained.Margin, trained.Reconstruction, trained.Loss,
                 validated.Accuracy, validated.Margin, validated.Reconstruction, validated.Loss, lr);
             _console.Line(
-                $"Epoch {epoch + 1}/{_settings.Epochs} - {clock.Elapsed.TotalSeconds:F0}s - loss: {metrics.Loss:F4} - " +
+                $"Epoch {epoch + 1}/{_config.Epochs} - {clock.Elapsed.TotalSeconds:F0}s - loss: {metrics.Loss:F4} - " +
                 $"capsnet_loss: {metrics.CapsnetLoss:F4} - decoder_loss: {metrics.DecoderLoss:F4} - capsnet_accuracy: {metrics.CapsnetAccuracy:F4} - " +
                 $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: {lr.ToString("G4", CultureInfo.InvariantCulture)}");
             artifacts.EndEpoch(metrics, _model, Optimizer);
         }
-        FaultPoint.Stage = "end";
+        _faults.Stage = "end";
         return true;
     }
 
@@ -62,18 +64,18 @@ public sealed class Trainer
     {
         _model.train();
         var totals = new PassTotals();
-        var random = new Random(unchecked(_settings.Seed * 1_000_003 + epoch));  // per epoch, so a resumed run repeats it
-        int batches = train.BatchCount(_settings.BatchSize, dropLast: true);
+        var random = new Random(unchecked(_config.Seed * 1_000_003 + epoch));  // per epoch, so a resumed run repeats it
+        int batches = train.BatchCount(_config.BatchSize, dropLast: true);
         bool finished = true;
-        _progress.Run($"Epoch {epoch + 1}/{_settings.Epochs}", batches, report =>
+        _progress.Run($"Epoch {epoch + 1}/{_config.Epochs}", batches, report =>
         {
             int done = 0;
-            foreach (Batch batch in train.Batches(_settings.BatchSize, random, _settings.ShiftFraction, dropLast: true))
+            foreach (Batch batch in train.Batches(_config.BatchSize, random, _config.ShiftFraction, dropLast: true))
             {
                 using (batch)
                     Step(batch, totals, epoch, done + 1);
                 report(++done, $"loss {totals.Loss:F4} acc {totals.Accuracy:F4}");
-                FaultPoint.Reach($"batch {done}");
+                _faults.Reach($"batch {done}");
                 if (cancel.IsCancellationRequested)
                 {
                     finished = false;
@@ -109,7 +111,7 @@ public sealed class Trainer
         var (lengths, reconstruction) = _model.forward(x, y);
         Tensor margin = CapsuleLoss.Margin(lengths, y);
         Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
-        return new BatchLoss(CapsuleLoss.Correct(lengths, y), margin, mse, CapsuleLoss.Total(margin, mse, _settings.LamRecon));
+        return new BatchLoss(CapsuleLoss.Correct(lengths, y), margin, mse, CapsuleLoss.Total(margin, mse, _config.LamRecon));
     }
 
     /// <summary>Validation as the reference does it: the decoder is masked with the true label.</summary>
@@ -118,7 +120,7 @@ public sealed class Trainer
         _model.eval();
         var totals = new PassTotals();
         using var noGrad = no_grad();
-        foreach (Batch batch in validation.Batches(_settings.BatchSize))
+        foreach (Batch batch in validation.Batches(_config.BatchSize))
         {
             using var scope = NewDisposeScope();
             using (batch)

@@ -5,26 +5,29 @@ using TorchSharp.Modules;
 namespace CapsNet.Training;
 
 /// <summary>Everything a training run leaves in save_dir, written after each epoch (in the order <see cref="RunFolder"/> gives) and at the end.</summary>
-public sealed class TrainingArtifacts
+internal sealed class TrainingArtifacts
 {
-    public const string TrainedModelFile = "trained_model.pt";
-
-    private readonly string _saveDir;
+    private readonly RunFolder _folder;
     private readonly bool _debug;
-    private readonly RunDefinition _run;
+    private readonly RunConfig _run;
     private readonly TrainingLog _log;
     private readonly IAnsiConsole _console;
+    private readonly FaultPoints _faults;
 
-    public TrainingArtifacts(string saveDir, bool debug, RunDefinition run, IAnsiConsole console)
+    public TrainingArtifacts(RunFolder folder, bool debug, RunConfig run, IAnsiConsole console, FaultPoints faults)
     {
-        _console = console;
-        _saveDir = saveDir;
+        _folder = folder;
         _debug = debug;
         _run = run;
-        _log = new TrainingLog(Path.Combine(saveDir, RunFolder.LogFile));
+        _console = console;
+        _faults = faults;
+        _log = new TrainingLog(FileIn(RunFiles.Log), faults);
     }
 
     public double BestValAccuracy { get; private set; } = double.NegativeInfinity;
+
+    /// <summary>The epochs whose checkpoint is saved: what a resumed run would not train again.</summary>
+    public int EpochsKept { get; private set; }
 
     /// <summary>
     /// Picks up the log and best accuracy of a run resumed from <paramref name="checkpoint"/>, rewriting the log
@@ -33,33 +36,38 @@ public sealed class TrainingArtifacts
     public void Resume(Checkpoint checkpoint)
     {
         BestValAccuracy = checkpoint.BestValAccuracy;
+        EpochsKept = checkpoint.NextEpoch;
         if (!_log.LoadEpochsBefore(checkpoint.NextEpoch))
             return;
         _log.Save();
-        LossPlot.Save(_log.Rows, Path.Combine(_saveDir, RunFolder.PlotFile));
+        LossPlot.Save(_log.Rows, FileIn(RunFiles.Plot), _faults);
     }
 
     public void EndEpoch(EpochMetrics metrics, CapsuleNetwork model, Adam optimizer)
     {
         if (metrics.ValCapsnetAccuracy > BestValAccuracy)
         {
-            string best = Path.Combine(_saveDir, RunFolder.BestWeightsFileOf(metrics.Epoch + 1));
+            string best = FileIn(RunFiles.BestWeights(metrics.Epoch + 1));
             _console.Line($"val_capsnet_accuracy improved from {Format(BestValAccuracy)} to {metrics.ValCapsnetAccuracy:F5}, saving model to '{best}'");
             BestValAccuracy = metrics.ValCapsnetAccuracy;
-            WeightsFile.Save(model, best);
+            WeightsFile.Save(model, best, _faults);
         }
-        TensorBoardEpoch.Write(_saveDir, metrics, model, _debug);
+        TensorBoardEpoch.Write(_folder.Folder, metrics, model, _debug, _faults);
         _log.Append(metrics);
-        LossPlot.Save(_log.Rows, Path.Combine(_saveDir, RunFolder.PlotFile));
-        Checkpoint.Save(_saveDir, metrics.Epoch + 1, BestValAccuracy, _run, model, optimizer);
+        LossPlot.Save(_log.Rows, FileIn(RunFiles.Plot), _faults);
+        Checkpoint checkpoint = Checkpoint.Save(_folder.Folder, metrics.Epoch + 1, BestValAccuracy, _run, model, optimizer, _faults);
+        EpochsKept = checkpoint.NextEpoch;
+        _folder.RemoveOtherCheckpointFiles(checkpoint);
     }
 
     public string SaveTrainedModel(CapsuleNetwork model)
     {
-        string path = Path.Combine(_saveDir, TrainedModelFile);
-        WeightsFile.Save(model, path);
+        string path = FileIn(RunFiles.TrainedModel);
+        WeightsFile.Save(model, path, _faults);
         return path;
     }
+
+    private string FileIn(string name) => Path.Combine(_folder.Folder, name);
 
     private static string Format(double accuracy) => double.IsNegativeInfinity(accuracy) ? "-inf" : accuracy.ToString("F5");
 }

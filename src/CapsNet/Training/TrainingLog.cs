@@ -3,13 +3,15 @@ using System.Text;
 namespace CapsNet.Training;
 
 /// <summary>log.csv: the header of the reference plus lr, one row per finished epoch, rewritten whole each time.</summary>
-public sealed class TrainingLog
+internal sealed class TrainingLog
 {
     private readonly List<EpochMetrics> _rows = [];
+    private readonly FaultPoints _faults;
 
-    public TrainingLog(string path)
+    public TrainingLog(string path, FaultPoints? faults = null)
     {
         Path = path;
+        _faults = faults ?? FaultPoints.None;
     }
 
     public string Path { get; }
@@ -59,6 +61,6 @@ public sealed class TrainingLog
         var text = new StringBuilder().AppendLine(EpochMetrics.CsvHeader);
         foreach (EpochMetrics r in _rows)
             text.AppendLine(r.ToCsv());
-        AtomicFile.WriteAllText(Path, text.ToString());
+        AtomicFile.WriteAllText(Path, text.ToString(), _faults);
     }
 }

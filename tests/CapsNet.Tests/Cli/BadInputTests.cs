@@ -8,7 +8,8 @@ namespace CapsNet.Tests.Cli;
 
 /// <summary>
 /// Each mistake a user can make gives one line on stderr naming the problem, a non-zero exit code, no stack
-/// trace, and no output folder or file.
+/// trace, and no output folder or file. Run in this process; one case runs the real program, which reports the
+/// same way (the process adds nothing else: its Program is CapsNetApp.Run on the real console).
 /// </summary>
 public sealed class BadInputTests : IDisposable
 {
@@ -23,7 +24,10 @@ public sealed class BadInputTests : IDisposable
 
     private void AssertRejectedIn(string workingDirectory, int expectedExitCode, string expectedMessage, params string[] args)
     {
-        var (exitCode, stdout, stderr) = CapsNetProcess.RunIn(workingDirectory, [.. args, "--save_dir", SaveDir]);
+        // The known data sets are looked for under the working folder first: only another folder needs a process.
+        var (exitCode, stdout, stderr) = workingDirectory == RepoPaths.Root
+            ? CapsNetInProcess.Run([.. args, "--save_dir", SaveDir])
+            : CapsNetProcess.RunIn(workingDirectory, [.. args, "--save_dir", SaveDir]);
 
         string[] errorLines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(exitCode == expectedExitCode, $"exit code {exitCode}\n{stdout}\n{stderr}");
@@ -66,12 +70,33 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--no_such_flag", "Unrecognized command or argument '--no_such_flag'")]
     [InlineData("--epochs abc", "Cannot parse argument 'abc' for option '--epochs'")]
     [InlineData("--epochs 0", "--epochs must be at least 1, got 0.")]
-    [InlineData("--lr -1", "--lr must be greater than 0, got -1.")]
+    [InlineData("--lr -1", "--lr must be a number greater than 0, got -1.")]
+    [InlineData("-t --digit 12", "--digit 12 is not a class of this model: give a number from 0 to 9 or a class name: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9.")]
     [InlineData("--device tpu", "Argument 'tpu' not recognized. Must be one of: 'auto' 'cpu' 'cuda'")]
-    [InlineData("-t -w /nonexistent.pt", "Weights file '/nonexistent.pt' not found (--weights).")]
     public void FlagMistakesAreUsageErrors(string args, string message)
     {
         AssertRejected(2, message, args.Split(' '));
+    }
+
+    [Fact]
+    public void AMissingWeightsFileIsAFileProblem()
+    {
+        AssertRejected(1, "Weights file '/nonexistent.pt' not found.", "-t", "-w", "/nonexistent.pt");
+        Directory.CreateDirectory(_dir.File("folder.pt"));
+        AssertRejected(1, $"Weights file '{_dir.File("folder.pt")}' is a folder, not a file.", "-t", "-w", _dir.File("folder.pt"));
+    }
+
+    [Fact]
+    public void TheRealProgramReportsAMistakeAsTheCommandLineDoes()
+    {
+        foreach (var (args, exitCode) in new[] { (new[] { "--epochs", "0" }, 2), (new[] { "-t", "-w", "/nonexistent.pt" }, 1) })
+        {
+            var inProcess = CapsNetInProcess.Run([.. args, "--save_dir", SaveDir]);
+            var process = CapsNetProcess.Run([.. args, "--save_dir", SaveDir]);
+
+            Assert.Equal((exitCode, inProcess.Stderr), (process.ExitCode, process.Stderr));
+            Assert.False(Directory.Exists(SaveDir));
+        }
     }
 
     [Fact]
@@ -164,7 +189,7 @@ public sealed class BadInputTests : IDisposable
         byte[] images = new byte[16 + 1000 * 784];
         TestImageHeader(1000).CopyTo(images, 0);
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("test", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels, images), "--save_dir", SaveDir, "--digit", "3");
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("test", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels, images), "--save_dir", SaveDir, "--digit", "3");
 
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("Test acc: ", stdout);
@@ -262,7 +287,7 @@ public sealed class BadInputTests : IDisposable
         Directory.CreateDirectory(SaveDir);
         File.WriteAllText(Path.Combine(SaveDir, "checkpoint.json"), "{}");
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run("--resume", "--epochs", "2", "--train_samples", "100", "--test_samples", "100", "--save_dir", SaveDir);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--train_samples", "100", "--test_samples", "100", "--save_dir", SaveDir);
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: Cannot resume: '{Path.Combine(SaveDir, "checkpoint.json")}' is not a checkpoint (fields missing).", stderr.Trim());
@@ -275,7 +300,7 @@ public sealed class BadInputTests : IDisposable
         string file = _dir.File("taken");
         File.WriteAllText(file, "x");
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run("-t", "--test_samples", "100", "--save_dir", file);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("-t", "--test_samples", "100", "--save_dir", file);
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: --save_dir '{file}' is a file, not a folder.", stderr.Trim());
@@ -285,7 +310,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void UnwritableSaveDirIsNamed()
     {
-        var (exitCode, _, stderr) = CapsNetProcess.Run("-t", "--test_samples", "100", "--save_dir", "/proc/capsnet-result");
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("-t", "--test_samples", "100", "--save_dir", "/proc/capsnet-result");
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("error: --save_dir '/proc/capsnet-result' is not writable:", stderr.Trim());
@@ -297,7 +322,7 @@ public sealed class BadInputTests : IDisposable
     {
         string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["decoder.4.bias"].fill_(double.NaN));
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 1, stdout + stderr);
         Assert.Equal("error: Training diverged: the loss is NaN at epoch 1, batch 1. The files of the last finished epoch are kept. Try a smaller --lr.",

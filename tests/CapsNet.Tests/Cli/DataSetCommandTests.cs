@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace CapsNet.Tests.Cli;
 
-/// <summary>Training and testing on other data through the real program: Fashion-MNIST, an image folder, held-out validation.</summary>
+/// <summary>Training and testing on other data through the command line: Fashion-MNIST, an image folder, held-out validation.</summary>
 public sealed class DataSetCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -20,7 +20,7 @@ public sealed class DataSetCommandTests : IDisposable
     [Fact]
     public void OneFashionMnistEpochOnAFewThousandImagesBeatsChanceClearly()
     {
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("train", "--dataset", "fashion-mnist", "--epochs", "1",
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("train", "--dataset", "fashion-mnist", "--epochs", "1",
             "--train_samples", "3000", "--test_samples", "500", "--batch_size", "50", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
@@ -35,7 +35,7 @@ public sealed class DataSetCommandTests : IDisposable
         string root = _dir.File("shapes");
         ShapesFolder.Write(root, trainPerClass: 100, testPerClass: 20);
 
-        var (trainExit, trainOut, trainErr) = CapsNetProcess.Run("train", "--dataset", root, "--epochs", "4", "--batch_size", "10",
+        var (trainExit, trainOut, trainErr) = CapsNetInProcess.Run("train", "--dataset", root, "--epochs", "4", "--batch_size", "10",
             "--lr", "0.003", "--save_dir", SaveDir);
 
         Assert.True(trainExit == 0, trainOut + trainErr);
@@ -46,7 +46,7 @@ public sealed class DataSetCommandTests : IDisposable
         // Only -w: the model, the data set and its conversion all come from trained_model.json; --digit defaults to the last class, 2.
         string work = _dir.File("work");
         Directory.CreateDirectory(work);
-        var (testExit, testOut, testErr) = CapsNetProcess.RunIn(work, "-t", "-w", Path.Combine(SaveDir, "trained_model.pt"));
+        var (testExit, testOut, testErr) = CapsNetInProcess.Run("-t", "-w", Path.Combine(SaveDir, "trained_model.pt"), "--save_dir", Path.Combine(work, "result"));
 
         Assert.True(testExit == 0, testOut + testErr);
         double accuracy = double.Parse(Regex.Match(testOut, @"Test acc: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
@@ -60,7 +60,7 @@ public sealed class DataSetCommandTests : IDisposable
     [Fact]
     public void HeldOutValidationUsesTheLastTrainingImages()
     {
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("train", "--epochs", "1", "--train_samples", "300", "--val_samples", "50",
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("train", "--epochs", "1", "--train_samples", "300", "--val_samples", "50",
             "--test_samples", "7", "--batch_size", "50", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);

@@ -102,8 +102,8 @@ public sealed class DataSetRejectionTests : IDisposable
         string root = _dir.File("shapes");
         ShapesFolder.Write(root, trainPerClass: 3, testPerClass: 1, side: 16);
 
-        AssertRejected($"Images of side 16 in '{root}' are too small for CapsNet's two 9x9 convolutions: the smallest side is 17; " +
-            "give --image_size 17 or more to enlarge them.", "train", "--dataset", root);
+        AssertRejected($"Images of side 16 in '{root}' are too small for CapsNet's two 9x9 convolutions: the smallest side is 17. " +
+            "Give --image_size 17 or more to enlarge them.", "train", "--dataset", root);
     }
 
     private void AssertRejected(string expectedMessage, params string[] args)

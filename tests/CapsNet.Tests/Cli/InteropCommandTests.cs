@@ -79,6 +79,6 @@ public sealed class InteropCommandTests : IDisposable
     {
         var result = Run("export", "--onnx", _dir.File("x.onnx"));
 
-        Assert.Equal((1, "error: Nothing to export: give -w MODEL."), (result.ExitCode, result.Error.Trim()));
+        Assert.Equal((2, "error: Nothing to export: give -w MODEL."), (result.ExitCode, result.Error.Trim()));  // a flag missing
     }
 }

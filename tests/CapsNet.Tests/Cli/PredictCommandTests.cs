@@ -136,7 +136,7 @@ public sealed class PredictCommandTests : IDisposable
     {
         string digits = Path.Combine(RepoPaths.Root, "docs", "examples", "digits");
 
-        var (exitCode, output, error) = Predict("-w", Path.Combine(RepoPaths.Root, PredictHandler.ShippedModel), digits);
+        var (exitCode, output, error) = Predict("-w", Path.Combine(RepoPaths.Root, Failures.ShippedModel), digits);
 
         Assert.True(exitCode == 0, output + error);
         // Each file is named after the digit drawn in it: 0-dejavu-sans.png, 1-helvetica-bold.jpg, ...

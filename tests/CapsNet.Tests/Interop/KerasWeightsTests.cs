@@ -35,6 +35,21 @@ public sealed class KerasWeightsTests : IDisposable
         { ["dense_8", "dense_9", "dense_10"], "mask_3" },  // not in name order
     };
 
+    /// <summary>A CapsNet of the file's shape, with <paramref name="routings"/> routing iterations, holding its weights.</summary>
+    private static CapsuleNetwork ReadModel(string path, int routings = 3)
+    {
+        using var weights = GivenWeights.Open(path, routings);
+        var model = new CapsuleNetwork(weights.Config);
+        weights.LoadInto(model);
+        return model;
+    }
+
+    private static void Load(CapsuleNetwork model, string path)
+    {
+        using var weights = GivenWeights.Open(path);
+        weights.LoadInto(model);
+    }
+
     [Theory]
     [MemberData(nameof(Namings))]
     public void ReferenceFileGivesIdenticalOutputs(string[] denseNames, string maskName)
@@ -42,9 +57,9 @@ public sealed class KerasWeightsTests : IDisposable
         using var source = Build(seed: 1);
         string path = KerasLayout.Of(source, denseNames, maskName).Write(_dir.File("trained_model.h5"));
 
-        using var read = KerasWeights.ReadModel(path);
+        using var read = ReadModel(path);
         using var loaded = Build(seed: 2);
-        GivenWeights.Load(loaded, path);
+        Load(loaded, path);
 
         Assert.Equal(CapsNetConfig.Mnist, read.Config);
         AssertSameOutputs(source, read);
@@ -57,7 +72,7 @@ public sealed class KerasWeightsTests : IDisposable
         using var source = Build(seed: 1);
         string path = KerasLayout.Of(source, KerasLayout.TfKerasDense).Write(_dir.File("model.h5"), wholeModel: true);
 
-        using var read = KerasWeights.ReadModel(path);
+        using var read = ReadModel(path);
 
         AssertSameOutputs(source, read);
     }
@@ -69,7 +84,7 @@ public sealed class KerasWeightsTests : IDisposable
         using var source = Build(seed: 1, config);
         string path = KerasLayout.Of(source, KerasLayout.TfKerasDense).Write(_dir.File("colour.h5"));
 
-        using var read = KerasWeights.ReadModel(path, routings: 2);
+        using var read = ReadModel(path, routings: 2);
 
         Assert.Equal(config with { Dataset = "" }, read.Config);  // not MNIST's shape, so not MNIST; the file names no data set
         AssertSameOutputs(source, read);
@@ -88,7 +103,7 @@ public sealed class KerasWeightsTests : IDisposable
         decoder[5] = decoder[5] with { Values = bias };
         string path = layout.Write(_dir.File("colour.h5"));
 
-        using var read = KerasWeights.ReadModel(path);
+        using var read = ReadModel(path);
         using var noGrad = no_grad();
         using var x = rand(1, 3, 32, 32);
         var (_, image) = read.forward(x, null);
@@ -133,7 +148,7 @@ public sealed class KerasWeightsTests : IDisposable
         Assert.Equal($"Weights file '{path}' does not fit CapsNet: missing layer digitcaps.", ReadError(path));
         using var model = Build(seed: 2);
         Assert.Equal($"Weights file '{path}' does not fit CapsNet: missing layer digitcaps.",
-            Assert.Throws<UserInputException>(() => GivenWeights.Load(model, path)).Message);
+            Assert.Throws<UserInputException>(() => Load(model, path)).Message);
     }
 
     [Fact]
@@ -143,10 +158,11 @@ public sealed class KerasWeightsTests : IDisposable
         string path = KerasLayout.Of(source, KerasLayout.TfKerasDense).Write(_dir.File("five.h5"));
         using var model = Build(seed: 2);
 
-        string message = Assert.Throws<UserInputException>(() => GivenWeights.Load(model, path)).Message;
+        string message = Assert.Throws<UserInputException>(() => Load(model, path)).Message;
 
         Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10)", message);
-        CapsNetConfig described = GivenWeights.ReadConfig(path, routings: 2);
+        using var given = GivenWeights.Open(path, routings: 2);
+        CapsNetConfig described = given.Config;
         Assert.Equal((5, 2), (described.Classes, described.Routings));
     }
 

@@ -166,15 +166,9 @@ public sealed class CapsuleNetworkTests
     {
         var error = Assert.Throws<UserInputException>(() => new CapsuleNetwork(new CapsNetConfig(Routings: 0)));
 
-        Assert.Equal("Routings must be at least 1, got 0.", error.Message);
-    }
-
-    [Fact]
-    public void DigitCapsulesRefuseZeroRoutingsWhenBuilt()
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DigitCapsules(inputCapsules: 32, inputDim: 8, classes: 2, routings: 0, generator: null));
-
-        Assert.Equal("routings", error.ParamName);
+        Assert.Equal("routings must be from 1 to 20, got 0.", error.Message);
+        Assert.Equal("routings must be from 1 to 20, got 21.",
+            Assert.Throws<UserInputException>(() => new CapsuleNetwork(new CapsNetConfig(Routings: 21))).Message);
     }
 
     [Fact]

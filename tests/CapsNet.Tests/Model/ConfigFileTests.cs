@@ -21,16 +21,25 @@ public sealed class ConfigFileTests : IDisposable
 
         Assert.Equal("""
             {
-              "format": "capsnet.net model v1",
+              "format": "capsnet.net model v2",
               "input_channels": 3,
               "input_side": 32,
               "classes": 2,
+              "routings": 2,
               "class_names": [
                 "cat",
                 "dog"
               ],
-              "routings": 2,
-              "dataset": "pets"
+              "dataset": "pets",
+              "conv1_channels": 256,
+              "conv1_kernel": 9,
+              "primary_channels": 256,
+              "primary_kernel": 9,
+              "primary_stride": 2,
+              "primary_capsule_dim": 8,
+              "digit_capsule_dim": 16,
+              "decoder_hidden1": 512,
+              "decoder_hidden2": 1024
             }
 
             """, File.ReadAllText(Json));
@@ -46,6 +55,54 @@ public sealed class ConfigFileTests : IDisposable
 
         Assert.Equal((3, 32, 2, 2, "pets"), (read.InputChannels, read.InputSide, read.Classes, read.Routings, read.Dataset));
         Assert.Equal(["cat", "dog"], read.ClassNames);
+    }
+
+    [Fact]
+    public void EveryLayerSizeIsSavedAndReadBack()
+    {
+        var config = new CapsNetConfig(1, 40, 3, 1) { Conv1Channels = 64, PrimaryChannels = 32, PrimaryCapsuleDim = 4, DigitCapsuleDim = 8, DecoderHidden2 = 256 };
+        ConfigFile.Save(config, Weights);
+
+        CapsNetConfig read = ConfigFile.Read(Weights)!;
+
+        Assert.Equal(config.LayerSizes(), read.LayerSizes());
+        // conv1 (9x9) leaves 32x32, the primary convolution (9x9, stride 2) a 12x12 grid of 32 / 4 = 8 capsule types.
+        Assert.Equal(12 * 12 * 8, read.PrimaryCapsuleCount);
+    }
+
+    [Fact]
+    public void AVersion1FileHasTheDefaultLayerSizes()
+    {
+        File.WriteAllText(Json, """{"format": "capsnet.net model v1", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3, "dataset": "mnist"}""");
+
+        Assert.Equal(CapsNetConfig.Mnist.LayerSizes(), ConfigFile.Read(Weights)!.LayerSizes());
+    }
+
+    [Theory]
+    [InlineData("""{"format": "capsnet.net model v7", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""",
+        "has format \"capsnet.net model v7\", which this version does not read (it reads 'capsnet.net model v2' and 'capsnet.net model v1').")]
+    [InlineData("""{"format": 2, "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""",
+        "has format 2, which this version does not read (it reads 'capsnet.net model v2' and 'capsnet.net model v1').")]
+    [InlineData("""{"input_channels": 1, "input_side": 28, "classes": 10, "routings": 1000000}""",
+        "describes no CapsNet: routings must be from 1 to 20, got 1000000.")]
+    [InlineData("""{"input_channels": 1, "input_side": 28, "classes": 2, "routings": 3, "class_names": ["a", "a"]}""",
+        "describes no CapsNet: The class name 'a' is given 2 times.")]
+    [InlineData("""{"input_channels": 1, "input_side": 28, "classes": 2, "routings": 3, "conv1_channels": 0}""",
+        "describes no CapsNet: The layer size conv1_channels must be at least 1, got 0.")]
+    public void AFormatOrValueThisVersionCannotUseIsRefused(string json, string problem)
+    {
+        File.WriteAllText(Json, json);
+
+        Assert.Equal($"Model description '{Json}' {problem}", ReadError());
+    }
+
+    [Fact]
+    public void AFieldThisVersionDoesNotKnowIsRefused()
+    {
+        File.WriteAllText(Json, """{"input_channels": 1, "input_side": 28, "classes": 10, "routings": 3, "conv1_chanels": 128}""");
+
+        Assert.StartsWith($"Model description '{Json}' cannot be read (", ReadError());
+        Assert.Contains("conv1_chanels", ReadError());
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class InputShapeTests
     [Fact]
     public void ASideTooSmallForTheTwoConvolutionsIsRefusedWithTheSmallestThatWorks()
     {
-        var error = Assert.Throws<UserInputException>(() => new CapsuleNetwork(new CapsNetConfig(InputSide: 16)));
+        var error = Assert.Throws<ImageTooSmallException>(() => new CapsuleNetwork(new CapsNetConfig(InputSide: 16)));
 
         Assert.Equal("Images of side 16 are too small for CapsNet's two 9x9 convolutions: the smallest side is 17.", error.Message);
         using var smallest = new CapsuleNetwork(new CapsNetConfig(InputSide: 17));
@@ -53,9 +53,10 @@ public sealed class InputShapeTests
     [InlineData(2, 10, null, "CapsNet takes grey (1 channel) or colour (3 channel) images, not 2 channels.")]
     [InlineData(1, 1, null, "CapsNet needs at least 2 classes, got 1.")]
     [InlineData(1, 3, new[] { "a", "b" }, "2 class names given for 3 classes.")]
+    [InlineData(1, 3, new[] { "a", "b", "a" }, "The class name 'a' is given 2 times.")]
     public void AConfigThatBuildsNoNetworkIsRefusedWithWhy(int channels, int classes, string[]? names, string expected)
     {
-        var error = Assert.Throws<UserInputException>(() => new CapsNetConfig(channels, 28, classes, ClassNames: names).EnsureBuildable());
+        var error = Assert.Throws<UserInputException>(() => new CapsNetConfig(channels, 28, classes, ClassNames: names).Validate());
 
         Assert.Equal(expected, error.Message);
     }

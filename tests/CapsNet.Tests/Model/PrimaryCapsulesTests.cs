@@ -16,7 +16,7 @@ public sealed class PrimaryCapsulesTests
                     values[(ch * 6 + row) * 6 + col] = ch * 100 + row * 10 + col;
         using var conv = tensor(values, [1, 256, 6, 6]);
 
-        using var capsules = PrimaryCapsules.Group(conv);
+        using var capsules = PrimaryCapsules.Group(conv, capsuleDim: 8);
 
         Assert.Equal([1, 1152, 8], capsules.shape);
         (int Row, int Col, int Channel)[] probes = [(0, 0, 0), (0, 0, 9), (0, 1, 0), (2, 3, 255), (5, 5, 131)];

@@ -1,3 +1,4 @@
+using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
 using CapsNet.Training;
@@ -13,12 +14,50 @@ public sealed class CheckpointTests : IDisposable
 
     private string Write(string json)
     {
-        File.WriteAllText(_dir.File(Checkpoint.FileName), json);
-        return _dir.File(Checkpoint.FileName);
+        File.WriteAllText(_dir.File(RunFiles.CheckpointFile), json);
+        return _dir.File(RunFiles.CheckpointFile);
     }
 
     [Fact]
-    public void AWholeCheckpointIsRead()
+    public void WhatIsSavedIsReadBackWithTheRunItStoresAsTypedValues()
+    {
+        using CapsuleNetwork model = GrownNetwork.Build();
+        using var optimizer = new LeanAdam(model.parameters(), 0.001);
+        var run = new RunConfig(model.Config, new TrainingConfig { Epochs = 4, Lr = 0.01, Precision = Precision.Bf16 },
+            new DataConfig { Dataset = "fashion-mnist", TrainSamples = 40 });
+
+        Checkpoint.Save(_dir.Path, 2, 0.75, run, model, optimizer, FaultPoints.None);
+        Checkpoint read = Checkpoint.Read(_dir.Path)!;
+
+        Assert.Equal((2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer", 4), (read.NextEpoch, read.BestValAccuracy, read.ModelFile, read.OptimizerFile, read.Epochs));
+        Assert.Equal(run.Training, read.Run!.Training);
+        Assert.Equal(run.Data, read.Run.Data);
+        Assert.Equal(ConfigFile.ToJson(run.Model).ToJsonString(), ConfigFile.ToJson(read.Run.Model).ToJsonString());
+        Assert.Null(read.Legacy);
+        string json = File.ReadAllText(_dir.File(RunFiles.CheckpointFile));
+        Assert.Contains("\"format\": \"capsnet.net checkpoint v2\"", json);
+        Assert.Contains("\"precision\": \"bf16\"", json);  // the run's settings as typed values, not flag strings
+        Assert.DoesNotContain("--", json);
+    }
+
+    [Fact]
+    public void AnUnknownFormatAndASettingOutOfBoundsAreNamed()
+    {
+        string path = Write("""{"format": "capsnet.net checkpoint v9", "next_epoch": 1}""");
+        Assert.Equal($"Cannot resume: '{path}' has format \"capsnet.net checkpoint v9\", which this version does not read (it reads 'capsnet.net checkpoint v2').",
+            Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path)).Message);
+
+        using CapsuleNetwork model = GrownNetwork.Build();
+        using var optimizer = new LeanAdam(model.parameters(), 0.001);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer, FaultPoints.None);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"lr\": 0.001", "\"lr\": -1"));
+
+        Assert.Equal($"Cannot resume: '{path}' stores a setting out of bounds: lr must be a number greater than 0, got -1.",
+            Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path)).Message);
+    }
+
+    [Fact]
+    public void AWholeCheckpointOfAnEarlierVersionIsRead()
     {
         Write("""{"NextEpoch":0,"BestValAccuracy":0.5,"ModelFile":"checkpoint-00.pt","OptimizerFile":"checkpoint-00.optimizer","Epochs":3}""");
 
@@ -65,7 +104,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using CapsuleNetwork model = GrownNetwork.Build();
         using var optimizer = new LeanAdam(model.parameters(), 0.001);
-        Checkpoint.Save(_dir.Path, 1, 0.5, new RunDefinition(3, new Dictionary<string, string>()), model, optimizer);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer, FaultPoints.None);
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         string state = _dir.File(checkpoint.OptimizerFile);
         File.Delete(state);
@@ -74,7 +113,7 @@ public sealed class CheckpointTests : IDisposable
         else if (content is not null)
             File.WriteAllText(state, content);
 
-        var e = Assert.Throws<UserInputException>(() => Checkpoint.Load(_dir.Path, checkpoint, model, optimizer));
+        var e = Assert.Throws<UserInputException>(() => checkpoint.Load(_dir.Path, model, optimizer));
         Assert.StartsWith($"Cannot resume: optimizer state '{state}' {problem}", e.Message);
     }
 }

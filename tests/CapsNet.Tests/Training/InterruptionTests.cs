@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CapsNet.Training;
 
 namespace CapsNet.Tests.Training;
@@ -15,7 +14,7 @@ public sealed class InterruptionTests : IDisposable
         ["--epochs", epochs.ToString(), "--train_samples", "500", "--test_samples", "100", "--seed", "11", "--save_dir", saveDir, .. more];
 
     private static int NextEpoch(string saveDir) =>
-        JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(Path.Combine(saveDir, Checkpoint.FileName)))!.NextEpoch;
+        Checkpoint.Read(saveDir)!.NextEpoch;
 
     private static string[] LogRows(string saveDir) => File.ReadAllLines(Path.Combine(saveDir, "log.csv"))[1..];
 

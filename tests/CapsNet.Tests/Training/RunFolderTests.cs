@@ -46,7 +46,7 @@ public sealed class RunFolderTests : IDisposable
         CreateStagingFolder();
         var checkpoint = new Checkpoint(2, 0.5, "checkpoint-02.pt", "checkpoint-02.optimizer");
 
-        RunFolder.RollBack(_dir.Path, checkpoint);
+        new RunFolder(_dir.Path, FaultPoints.None).RollBack(checkpoint);
 
         Assert.Equal(
         [
@@ -62,7 +62,7 @@ public sealed class RunFolderTests : IDisposable
         Create([.. ThreeEpochsOfFiles, "checkpoint.json"]);
         CreateStagingFolder();
 
-        RunFolder.Clear(_dir.Path, keep: _dir.File("weights-02.pt"));
+        new RunFolder(_dir.Path, FaultPoints.None).Clear(keep: _dir.File("weights-02.pt"));
 
         Assert.Equal(
         [
@@ -74,11 +74,11 @@ public sealed class RunFolderTests : IDisposable
     public void RunFilesAreThoseOfARunOnly()
     {
         Create("notes.txt", "real_and_recon.png", "tensorboard-logs/events.out.tfevents.1700000000.host");
-        Assert.False(RunFolder.HasRunFiles(_dir.File("absent")));
-        Assert.False(RunFolder.HasRunFiles(_dir.Path));
+        Assert.False(new RunFolder(_dir.File("absent"), FaultPoints.None).HasRunFiles());
+        Assert.False(new RunFolder(_dir.Path, FaultPoints.None).HasRunFiles());
 
         Create(".weights-01.pt.0123456789abcdef0123456789abcdef.tmp");
 
-        Assert.True(RunFolder.HasRunFiles(_dir.Path));
+        Assert.True(new RunFolder(_dir.Path, FaultPoints.None).HasRunFiles());
     }
 }

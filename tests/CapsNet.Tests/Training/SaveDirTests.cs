@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CapsNet.Tests.Model;
 using CapsNet.Training;
 
@@ -9,7 +8,7 @@ public sealed class FinishedRunFixture : IDisposable
 {
     public FinishedRunFixture()
     {
-        (ExitCode, Output, _) = CapsNetProcess.Run(SaveDirTests.Args(SaveDir, 1));
+        (ExitCode, Output, _) = CapsNetInProcess.Run(SaveDirTests.Args(SaveDir, 1));
     }
 
     private TempDirectory Directory { get; } = new();
@@ -44,7 +43,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     private static string[] LogEpochs(string saveDir) => File.ReadAllLines(Path.Combine(saveDir, "log.csv"))[1..].Select(row => row.Split(',')[0]).ToArray();
 
     private static Checkpoint ReadCheckpoint(string saveDir) =>
-        JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(Path.Combine(saveDir, Checkpoint.FileName)))!;
+        Checkpoint.Read(saveDir)!;
 
     private string CopyOfFinished()
     {
@@ -75,7 +74,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         Assert.True(finished.ExitCode == 0, finished.Output);
         string[] before = Snapshot(finished.SaveDir);
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run("--resume", flag, given, "--save_dir", finished.SaveDir);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", flag, given, "--save_dir", finished.SaveDir);
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
@@ -89,7 +88,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     {
         Assert.True(finished.ExitCode == 0, finished.Output);
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run("--resume", "--routings", "1", "--lam_recon", "0", "--seed", "9", "--lr", "1e-3", "--save_dir", finished.SaveDir);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--routings", "1", "--lam_recon", "0", "--seed", "9", "--lr", "1e-3", "--save_dir", finished.SaveDir);
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"with other settings: --lam_recon stored 0.5, given 0; --routings stored 2, given 1. Leave", stderr);
@@ -100,7 +99,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     {
         string saveDir = CopyOfFinished();
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("--resume", "--epochs", "2", "--save_dir", saveDir);
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--save_dir", saveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 --shift_fraction=0.1 --seed=9 --precision=fp32 --train_samples=40 --test_samples=20", stdout);
@@ -109,9 +108,9 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         Assert.Equal(["0", "1"], LogEpochs(saveDir));
         Checkpoint checkpoint = ReadCheckpoint(saveDir);
         Assert.Equal((2, 2), (checkpoint.NextEpoch, checkpoint.Epochs));
-        Assert.Equal("2", checkpoint.Settings!["--routings"]);
+        Assert.Equal(2, checkpoint.Run!.Model.Routings);
 
-        var fewer = CapsNetProcess.Run("--resume", "--epochs", "1", "--save_dir", saveDir);
+        var fewer = CapsNetInProcess.Run("--resume", "--epochs", "1", "--save_dir", saveDir);
 
         Assert.Equal(2, fewer.ExitCode);
         Assert.Contains("with other settings: --epochs 1 is fewer than the 2 already trained.", fewer.Stderr);
@@ -125,7 +124,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         string saveDir = CopyOfFinished(), start = _dir.File("start.pt");
         File.WriteAllText(start, "not weights");
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run("--resume", "--epochs", "2", "-w", start, "--save_dir", saveDir);
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "-w", start, "--save_dir", saveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($"-w '{start}' is not loaded: a resumed run continues from its checkpoint's weights.", stdout);
@@ -136,11 +135,11 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     [Fact]
     public void ResumingWithWNamesADamagedCheckpointNotTheWeights()
     {
-        string saveDir = CopyOfFinished(), start = _dir.File("start.pt"), checkpoint = Path.Combine(saveDir, Checkpoint.FileName);
+        string saveDir = CopyOfFinished(), start = _dir.File("start.pt"), checkpoint = Path.Combine(saveDir, RunFiles.CheckpointFile);
         File.WriteAllText(start, "not weights");
         File.WriteAllText(checkpoint, "{ damaged");
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 2, "--resume", "-w", start));
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 2, "--resume", "-w", start));
 
         Assert.True(exitCode == 1, stdout + stderr);
         Assert.StartsWith($"error: Cannot resume: '{checkpoint}' is not a readable checkpoint (", stderr.Trim());
@@ -152,9 +151,9 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         string saveDir = CopyOfFinished(), start = _dir.File("start.pt");
         File.Copy(Path.Combine(saveDir, "trained_model.pt"), start);
         File.Copy(Path.Combine(saveDir, "trained_model.json"), _dir.File("start.json"));
-        File.Delete(Path.Combine(saveDir, Checkpoint.FileName));
+        File.Delete(Path.Combine(saveDir, RunFiles.CheckpointFile));
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 1, "--resume", "-w", start));
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 1, "--resume", "-w", start));
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($"Loaded weights from '{start}'.", stdout);
@@ -167,7 +166,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         string saveDir = CopyOfFinished();
         File.WriteAllText(Path.Combine(saveDir, "weights-07.pt"), "best weights of an older, longer run");
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 1));
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 1));
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Equal(["0"], LogEpochs(saveDir));
@@ -181,13 +180,13 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         CapsNetProcess.KillAt("epoch 2/batch 1", Args(saveDir, 2));
         string[] before = Snapshot(saveDir);
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run(Args(saveDir, 2));
+        var (exitCode, _, stderr) = CapsNetInProcess.Run(Args(saveDir, 2));
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: '{saveDir}' holds an unfinished training run (1 of 2 epochs trained). Continue it with --resume, or start over with --overwrite.", stderr.Trim());
         Assert.Equal(before, Snapshot(saveDir));
 
-        var overwrite = CapsNetProcess.Run(Args(saveDir, 2, "--overwrite"));
+        var overwrite = CapsNetInProcess.Run(Args(saveDir, 2, "--overwrite"));
 
         Assert.True(overwrite.ExitCode == 0, overwrite.Stdout + overwrite.Stderr);
         Assert.DoesNotContain("Resuming", overwrite.Stdout);
@@ -202,8 +201,8 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         {
             string[] before = Snapshot(saveDir);
 
-            var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 1));
-            var resumed = CapsNetProcess.Run(Args(saveDir, 1, "--resume"));
+            var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 1));
+            var resumed = CapsNetInProcess.Run(Args(saveDir, 1, "--resume"));
 
             Assert.Equal(1, exitCode);
             Assert.Equal($"error: Another training run is writing to '{saveDir}'; wait for it to end, or choose another --save_dir.", stderr.Trim());
@@ -214,7 +213,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         }
 
         // kill -9 leaves no stale lock: the next run takes the folder and cleans up what the killed one left.
-        var next = CapsNetProcess.Run(Args(saveDir, 1, "--resume"));
+        var next = CapsNetInProcess.Run(Args(saveDir, 1, "--resume"));
 
         Assert.True(next.ExitCode == 0, next.Stdout + next.Stderr);
         Assert.Equal(File.ReadAllBytes(Path.Combine(finished.SaveDir, "log.csv")), File.ReadAllBytes(Path.Combine(saveDir, "log.csv")));
@@ -228,10 +227,10 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         // What the issue found: the epoch's log row and weights, the checkpoint's tensors, a temporary, no checkpoint.json.
         Assert.Equal(["0"], LogEpochs(saveDir));
         Assert.True(File.Exists(Path.Combine(saveDir, "weights-01.pt")));
-        Assert.False(File.Exists(Path.Combine(saveDir, Checkpoint.FileName)));
+        Assert.False(File.Exists(Path.Combine(saveDir, RunFiles.CheckpointFile)));
         Assert.Single(Directory.GetFiles(saveDir, ".checkpoint.json.*.tmp"));
 
-        var (exitCode, stdout, stderr) = CapsNetProcess.Run(Args(saveDir, 1, "--resume"));
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 1, "--resume"));
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains($"No complete checkpoint in '{saveDir}': the run stopped before its first epoch was saved. Starting from epoch 1.", stdout);

@@ -39,7 +39,7 @@ public sealed class TrainerTests : IDisposable
         _labels.Dispose();
     }
 
-    private Trainer NewTrainer() => new(_model, new RunSettings { BatchSize = 3, LamRecon = 0.392 }, CPU, TestConsole.Create(TextWriter.Null));
+    private Trainer NewTrainer() => new(_model, new TrainingConfig { BatchSize = 3, LamRecon = 0.392 }, CPU, TestConsole.Create(TextWriter.Null));
 
     /// <summary>Margin loss and reconstruction error of the whole set with the decoder masked by <paramref name="mask"/>.</summary>
     private (double Margin, double Reconstruction) Losses(Tensor mask)
@@ -123,7 +123,7 @@ public sealed class TrainerTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        bool finished = Train(dir.Path, new RunSettings { Epochs = 1, BatchSize = 3 }, output, cancelled.Token);
+        bool finished = Train(dir.Path, new TrainingConfig { Epochs = 1, BatchSize = 3 }, output, cancelled.Token);
 
         Assert.False(finished);
         Assert.Contains("Epoch 1/1 1/2 loss ", output.ToString());
@@ -136,7 +136,7 @@ public sealed class TrainerTests : IDisposable
     {
         using var dir = new TempDirectory();
         // Adam's first step moves every weight by about lr: at 1e30 the second batch's activations overflow.
-        var settings = new RunSettings { Epochs = 1, BatchSize = 3, Lr = 1e30 };
+        var settings = new TrainingConfig { Epochs = 1, BatchSize = 3, Lr = 1e30 };
 
         var e = Assert.Throws<TrainingDivergedException>(() => Train(dir.Path, settings, TextWriter.Null, CancellationToken.None));
 
@@ -145,12 +145,13 @@ public sealed class TrainerTests : IDisposable
     }
 
     // Trains on the six images, validating on them too, with the run's files going to saveDir.
-    private bool Train(string saveDir, RunSettings settings, TextWriter output, CancellationToken cancel)
+    private bool Train(string saveDir, TrainingConfig settings, TextWriter output, CancellationToken cancel)
     {
         using var set = new ImageSet(_pixels.clone(), _labels.clone());
         IAnsiConsole console = TestConsole.Create(output);
         var trainer = new Trainer(_model, settings, CPU, console);
-        var artifacts = new TrainingArtifacts(saveDir, debug: false, new RunDefinition(settings.Epochs, new Dictionary<string, string>()), console);
+        var run = new RunConfig(_model.Config, settings, new DataConfig());
+        var artifacts = new TrainingArtifacts(new RunFolder(saveDir, FaultPoints.None), debug: false, run, console, FaultPoints.None);
         return trainer.Train(new BatchLoader(set), new BatchLoader(set), firstEpoch: 0, artifacts, cancel);
     }
 }

@@ -1,3 +1,4 @@
+using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
 using CapsNet.Training;
@@ -16,6 +17,8 @@ public sealed class TrainingArtifactsTests : IDisposable
         _dir.Dispose();
     }
 
+    private RunConfig Run => new(_model.Config, new TrainingConfig { Epochs = 3 }, new DataConfig());
+
     private static EpochMetrics Metrics(int epoch, double valAccuracy) =>
         new(epoch, 0.5, 0.25, 0.125, 0.3, valAccuracy, 0.2, 0.1, 0.24, 0.001);
 
@@ -23,7 +26,7 @@ public sealed class TrainingArtifactsTests : IDisposable
     public void BestWeightsAreSavedWhenValidationAccuracyStrictlyImprovesNamingThePreviousBest()
     {
         var output = new StringWriter();
-        var artifacts = new TrainingArtifacts(_dir.Path, debug: false, new RunDefinition(3, new Dictionary<string, string>()), TestConsole.Create(output));
+        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(output), FaultPoints.None);
         using var optimizer = new LeanAdam(_model.parameters(), 0.001);
 
         foreach (var (epoch, valAccuracy) in new[] { (0, 0.5), (1, 0.75), (2, 0.75) })
@@ -40,35 +43,35 @@ public sealed class TrainingArtifactsTests : IDisposable
     [Fact]
     public void ATensorBoardFileThatCannotBePutInPlaceIsNamedAndLeavesNoStagingFolder()
     {
-        string target = _dir.File($"{TensorBoardEpoch.Folder}/{TensorBoardEpoch.FileName(1)}");
+        string target = _dir.File($"{RunFiles.TensorBoard}/{RunFiles.TensorBoardEvents(1)}");
         Directory.CreateDirectory(target);  // a folder where the epoch's file belongs
 
-        var e = Assert.Throws<UserInputException>(() => TensorBoardEpoch.Write(_dir.Path, Metrics(0, 0.5), _model, debug: false));
+        var e = Assert.Throws<UserInputException>(() => TensorBoardEpoch.Write(_dir.Path, Metrics(0, 0.5), _model, debug: false, FaultPoints.None));
 
         Assert.StartsWith($"Could not write '{target}': ", e.Message);
-        Assert.Equal([_dir.File(TensorBoardEpoch.Folder)], Directory.GetFileSystemEntries(_dir.Path));
+        Assert.Equal([_dir.File(RunFiles.TensorBoard)], Directory.GetFileSystemEntries(_dir.Path));
     }
 
     [Fact]
     public void ResumingDropsTheLogRowsOfEpochsTheCheckpointDoesNotHoldAndRedrawsThePlot()
     {
-        string log = _dir.File(RunFolder.LogFile);
+        string log = _dir.File(RunFiles.Log);
         File.WriteAllLines(log, [EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv(), Metrics(2, 0.8).ToCsv()]);
-        var artifacts = new TrainingArtifacts(_dir.Path, debug: false, new RunDefinition(3, new Dictionary<string, string>()), TestConsole.Create(TextWriter.Null));
+        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(TextWriter.Null), FaultPoints.None);
 
         artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
 
         Assert.Equal([EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv()], File.ReadAllLines(log));
-        Assert.True(File.Exists(_dir.File(RunFolder.PlotFile)));
+        Assert.True(File.Exists(_dir.File(RunFiles.Plot)));
         Assert.Equal(0.75, artifacts.BestValAccuracy);
     }
 
     [Fact]
     public void WithDebugTheEpochsFileHoldsAHistogramOfEveryWeight()
     {
-        TensorBoardEpoch.Write(_dir.Path, Metrics(4, 0.5), _model, debug: true);
+        TensorBoardEpoch.Write(_dir.Path, Metrics(4, 0.5), _model, debug: true, FaultPoints.None);
 
-        var values = TensorBoardFile.Values(_dir.File($"{TensorBoardEpoch.Folder}/{TensorBoardEpoch.FileName(5)}"));
+        var values = TensorBoardFile.Values(_dir.File($"{RunFiles.TensorBoard}/{RunFiles.TensorBoardEvents(5)}"));
         Assert.Equal(
             _model.named_parameters().Select(p => (p.name, 4L, (float?)null)),
             values.Where(value => value.Scalar is null));

@@ -30,7 +30,7 @@ public sealed class TrainingRunTests : IDisposable
 
     private EpochMetrics[] LogRows(out string[] lines)
     {
-        lines = File.ReadAllLines(_dir.File(RunFolder.LogFile));
+        lines = File.ReadAllLines(_dir.File(RunFiles.Log));
         Assert.Equal("epoch,capsnet_accuracy,capsnet_loss,decoder_loss,loss,val_capsnet_accuracy,val_capsnet_loss,val_decoder_loss,val_loss,lr", lines[0]);
         return lines.Skip(1).Select(EpochMetrics.FromCsv).ToArray();
     }
@@ -70,7 +70,7 @@ public sealed class TrainingRunTests : IDisposable
             $"capsnet_accuracy: {rows[1].CapsnetAccuracy:F4} - val_loss: {rows[1].ValLoss:F4} - val_capsnet_accuracy: {rows[1].ValCapsnetAccuracy:F4} - lr: 0.0009") + "$",
             output);
         Assert.Contains($"val_capsnet_accuracy improved from -inf to {rows[0].ValCapsnetAccuracy:F5}, saving model to '{_dir.File("weights-01.pt")}'", output);
-        Assert.Contains($"Trained model saved to '{_dir.File(TrainingArtifacts.TrainedModelFile)}'", output);
+        Assert.Contains($"Trained model saved to '{_dir.File(RunFiles.TrainedModel)}'", output);
 
         // The best weights are written when validation accuracy strictly improves: always after the first epoch.
         bool secondImproved = rows[1].ValCapsnetAccuracy > rows[0].ValCapsnetAccuracy;
@@ -81,8 +81,8 @@ public sealed class TrainingRunTests : IDisposable
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         Assert.Equal((2, 2, "checkpoint-02.pt", "checkpoint-02.optimizer"), (checkpoint.NextEpoch, checkpoint.Epochs, checkpoint.ModelFile, checkpoint.OptimizerFile));
         Assert.Equal(rows.Max(row => row.ValCapsnetAccuracy), checkpoint.BestValAccuracy);
-        Assert.Equal("0.9", checkpoint.Settings!["--lr_decay"]);
-        Assert.Equal("7", checkpoint.Settings["--seed"]);
+        Assert.Equal((0.9, 7, 20), (checkpoint.Run!.Training.LrDecay, checkpoint.Run.Training.Seed, checkpoint.Run.Training.BatchSize));
+        Assert.Equal((50, 20), (checkpoint.Run.Data.TrainSamples, checkpoint.Run.Data.TestSamples));
         Assert.True(checkpoint.Finished);
         string[] files = Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
         string[] bestWeights = secondImproved ? ["weights-01.json", "weights-01.pt", "weights-02.json", "weights-02.pt"] : ["weights-01.json", "weights-01.pt"];
@@ -93,7 +93,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(["events.out.tfevents.epoch-0001", "events.out.tfevents.epoch-0002"],
             Directory.GetFiles(_dir.File("tensorboard-logs")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (EpochMetrics row in rows)  // each epoch's figures as log.csv has them, no weight histograms without --debug
-            Assert.Equal(Scalars(row), TensorBoardFile.Values(_dir.File($"tensorboard-logs/{TensorBoardEpoch.FileName(row.Epoch + 1)}")));
+            Assert.Equal(Scalars(row), TensorBoardFile.Values(_dir.File($"tensorboard-logs/{RunFiles.TensorBoardEvents(row.Epoch + 1)}")));
 
         (exitCode, output) = Train("--resume", "--epochs", "3");
         Assert.True(exitCode == 0, output);
@@ -115,6 +115,6 @@ public sealed class TrainingRunTests : IDisposable
         string straight = _dir.File("straight");
         (exitCode, output) = TrainInto(straight, "--epochs", "3");
         Assert.True(exitCode == 0, output);
-        Assert.Equal(File.ReadAllLines(Path.Combine(straight, RunFolder.LogFile)), threeEpochs);
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, RunFiles.Log)), threeEpochs);
     }
 }

@@ -1,7 +1,7 @@
-namespace CapsNet.Cli;
+namespace CapsNet.Training;
 
-/// <summary>A class given on the command line by number or by name.</summary>
-public static class ClassChoice
+/// <summary>A class given by number or by name (the class whose capsule test mode manipulates).</summary>
+internal static class ClassChoice
 {
     /// <summary>The reference's --digit default.</summary>
     public const int Default = 5;
@@ -16,7 +16,6 @@ public static class ClassChoice
         int named = names.ToList().FindIndex(name => string.Equals(name, given, StringComparison.OrdinalIgnoreCase));
         if (named >= 0)
             return named;
-        string choices = names.Count <= 20 ? $": {string.Join(", ", names)}" : "";
-        throw new UserInputException($"--digit {given} is not a class of this model: give a number from 0 to {names.Count - 1} or a class name{choices}.");
+        throw new UnknownClassException(given, names);
     }
 }

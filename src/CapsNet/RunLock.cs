@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace CapsNet.Training;
+namespace CapsNet;
 
 /// <summary>
-/// One training run per folder: an exclusive advisory lock (flock) on the folder itself, held while the process
+/// One run per folder: an exclusive advisory lock (flock) on the folder itself, held while the process
 /// lives. The kernel drops it when the process ends, however it ends, so kill -9 leaves nothing stale; and it
 /// writes nothing into the folder. (Windows, untested here, holds an open <c>.lock</c> file instead.)
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     private const int ExclusiveNonBlocking = 2 | 4;  // LOCK_EX | LOCK_NB
 
@@ -19,6 +19,9 @@ public sealed class RunLock : IDisposable
         _descriptor = descriptor;
         _windowsLock = windowsLock;
     }
+
+    /// <summary>Locks <paramref name="folder"/>, which must exist; fails when another process holds it.</summary>
+    public static RunLock Acquire(string folder) => TryAcquire(folder) ?? throw new FolderBusyException(folder);
 
     /// <summary>Locks <paramref name="folder"/>, which must exist; null when another process holds it.</summary>
     public static RunLock? TryAcquire(string folder)

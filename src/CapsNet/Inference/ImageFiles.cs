@@ -1,7 +1,7 @@
-namespace CapsNet.Cli;
+namespace CapsNet.Inference;
 
 /// <summary>The picture files named on the command line: files as given, folders searched recursively by extension.</summary>
-public static class ImageFiles
+internal static class ImageFiles
 {
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"];
 

@@ -1,0 +1,37 @@
+namespace CapsNet;
+
+/// <summary>Makes sure an output folder is one this process can write, before any long work starts.</summary>
+internal static class OutputFolder
+{
+    /// <summary>Creates <paramref name="path"/> if missing; fails when it cannot be written.</summary>
+    public static void Prepare(string path)
+    {
+        if (File.Exists(path))
+            throw new OutputFolderException(path, "is a file, not a folder.");
+        try
+        {
+            Directory.CreateDirectory(path);
+            string probe = Path.Combine(path, $".write-test-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException(path, $"is not writable: {e.Message}");
+        }
+    }
+
+    /// <summary>Creates the folder <paramref name="file"/> goes into, if missing; fails naming the file.</summary>
+    public static void PrepareFor(string file)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        try
+        {
+            Prepare(folder);
+        }
+        catch (OutputFolderException e)
+        {
+            throw new UserInputException($"Could not write '{file}': its folder '{folder}' {e.Problem}", e);
+        }
+    }
+}
