@@ -176,6 +176,8 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         long[] labels = train.LabelArray();
         MultiMnistPairs epoch = new MultiMnist(train, seed: 7).Epoch(0, count: 3_000);
 
+        ReadOnlySpan<byte> Digit(int index) => pixels.AsSpan(index * MnistSide * MnistSide, MnistSide * MnistSide);
+
         MultiMnistBatch batch = epoch.Take(0, epoch.Count);
 
         for (int k = 0; k < epoch.Count; k++)
@@ -183,8 +185,8 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
             MultiMnistPair pair = epoch[k];
             Assert.Equal(new[] { labels[pair.First], labels[pair.Second] }, batch.Labels.AsSpan(2 * k, 2).ToArray());
             Assert.NotEqual(labels[pair.First], labels[pair.Second]);
-            Assert.Equal(Placed(pixels.AsSpan(pair.First * 784, 784), MnistSide, 4, pair.FirstDx, pair.FirstDy), Target(batch, k, 0));
-            Assert.Equal(Placed(pixels.AsSpan(pair.Second * 784, 784), MnistSide, 4, pair.SecondDx, pair.SecondDy), Target(batch, k, 1));
+            Assert.Equal(Placed(Digit(pair.First), MnistSide, 4, pair.FirstDx, pair.FirstDy), Target(batch, k, 0));
+            Assert.Equal(Placed(Digit(pair.Second), MnistSide, 4, pair.SecondDx, pair.SecondDy), Target(batch, k, 1));
         }
     }
 
