@@ -68,8 +68,13 @@ public sealed class CapsNetCommand : RootCommand
         Subcommands.Add(convert);
 
         var onnx = new Option<string>("--onnx") { Description = "The ONNX file to write", Required = true };
-        var export = new Command("export", "Export trained weights as an ONNX model of the test-time network, for ONNX Runtime.") { options.Weights, onnx, options.Routings };
-        export.SetAction(parsed => ExportHandler.Execute(parsed.GetValue(options.Weights), parsed.GetValue(onnx)!, parsed.GetValue(options.Routings), console, error));
+        var export = new Command("export", "Export trained weights as an ONNX model of the test-time network, for ONNX Runtime; with " +
+            "--preprocess mnist (grey models' default) it takes a picture as it is and prepares it as predict does.")
+        {
+            options.Weights, onnx, options.Routings, options.Preprocess,
+        };
+        export.SetAction(parsed => ExportHandler.Execute(parsed.GetValue(options.Weights), parsed.GetValue(onnx)!, parsed.GetValue(options.Routings),
+            parsed.GetValue(options.Preprocess), console, error));
         Subcommands.Add(export);
     }
 

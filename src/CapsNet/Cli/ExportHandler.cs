@@ -1,3 +1,4 @@
+using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
 using CapsNet.Native;
@@ -6,10 +7,10 @@ using static TorchSharp.torch;
 
 namespace CapsNet.Cli;
 
-/// <summary><c>capsnet export -w MODEL --onnx OUT.onnx</c>: the test-time network for ONNX Runtime.</summary>
+/// <summary><c>capsnet export -w MODEL --onnx OUT.onnx [--preprocess]</c>: the test-time network for ONNX Runtime.</summary>
 public static class ExportHandler
 {
-    public static int Execute(string? weights, string onnx, int routings, IAnsiConsole console, TextWriter error) =>
+    public static int Execute(string? weights, string onnx, int routings, Preprocess preprocess, IAnsiConsole console, TextWriter error) =>
         Failures.Report(error, () =>
         {
             if (weights is null)
@@ -19,7 +20,7 @@ public static class ExportHandler
             string? folder = Path.GetDirectoryName(Path.GetFullPath(onnx));
             if (folder is not null)
                 OutputFolder.Prepare(folder);
-            OnnxExport.Save(model, config.Names, onnx);
+            OnnxExport.Save(model, config.Names, onnx, preprocess);
             console.Line($"Exported '{weights}' ({ModelFactory.Shape(config)}, {config.Routings} routings) to '{onnx}' ({new FileInfo(onnx).Length:N0} bytes).");
             return 0;
         });

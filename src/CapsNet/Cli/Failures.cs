@@ -1,3 +1,4 @@
+using CapsNet.Imaging;
 using CapsNet.Native;
 using CapsNet.Training;
 
@@ -24,6 +25,7 @@ public static class Failures
     /// <summary>The one line the user reads; a lower layer's fact gets the flag that changes it.</summary>
     private static string Message(Exception e) => e switch
     {
+        GreyModelsOnlyException => $"--preprocess mnist: {e.Message}. Use --preprocess auto or none.",
         UserInputException => e.Message,
         TrainingDivergedException => $"{e.Message} Try a smaller --lr.",
         NoCudaDeviceException => $"--device cuda: {e.Message} Use --device cpu or auto.",
