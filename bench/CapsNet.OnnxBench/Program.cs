@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CapsNet;
 using CapsNet.Data;
+using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
 using CapsNet.Native;
@@ -45,7 +46,7 @@ using var disposeModel = model;
 ImageSet test = data.Test;
 model.eval();
 string onnxPath = Path.Combine(Path.GetTempPath(), $"capsnet-onnxbench-{Environment.ProcessId}.onnx");
-OnnxExport.Save(model, config.Names, onnxPath);
+OnnxExport.Save(model, config.Names, onnxPath, Preprocess.None);  // batches of test images, already prepared
 Console.WriteLine($"{config.Dataset}: {test.Count} test images; ONNX file {new FileInfo(onnxPath).Length:N0} bytes");
 using var session = new InferenceSession(onnxPath, new SessionOptions { IntraOpNumThreads = Threads, InterOpNumThreads = 1 });
 File.Delete(onnxPath);

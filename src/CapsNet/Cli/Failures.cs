@@ -1,4 +1,5 @@
 using CapsNet.Data;
+using CapsNet.Imaging;
 using CapsNet.Inference;
 using CapsNet.Model;
 using CapsNet.Native;
@@ -44,6 +45,7 @@ internal static class Failures
         ImageTooSmallException small => $"{e.Message} Give --image_size {small.Minimum} or more to enlarge them.",
         ImageSizeException => $"{e.Message} Give --image_size N to resize them all to NxN.",
         NoModelException => $"{e.Message} Give -w MODEL; for digits, the repository's {ShippedModel}.",
+        GreyModelsOnlyException => $"--preprocess mnist: {e.Message}. Use --preprocess auto or none.",
         TrainingDivergedException => $"{e.Message} Try a smaller --lr.",
         NoCudaDeviceException => $"--device cuda: {e.Message} Use --device cpu or auto.",
         UserInputException => e.Message,

@@ -34,7 +34,7 @@ internal static class DigitPreprocessing
         int cropWidth = right - left + 1, cropHeight = bottom - top + 1;
 
         // Fit into the box keeping the aspect ratio, ink at full strength as in MNIST.
-        int box = (int)Math.Round(MnistBox * side / (double)MnistSide);
+        int box = Box(side);
         double scale = (double)box / Math.Max(cropWidth, cropHeight);
         int fitWidth = Math.Max(1, (int)Math.Round(cropWidth * scale)), fitHeight = Math.Max(1, (int)Math.Round(cropHeight * scale));
         using var cropped = new Image<L16>(cropWidth, cropHeight);
@@ -68,6 +68,9 @@ internal static class DigitPreprocessing
         return field;
     }
 
+    /// <summary>The side of the box the digit is fitted into: 20 in MNIST's 28, in proportion for other sides.</summary>
+    public static int Box(int side) => (int)Math.Round(MnistBox * side / (double)MnistSide);
+
     /// <summary>
     /// BT.709 grey in [0,1], turned so the ink is light on a dark page (inverted when the page, judged by the
     /// border pixels, is the lighter), with the page's own level taken off.
@@ -75,16 +78,7 @@ internal static class DigitPreprocessing
     private static float[] InkOnDark(Image<Rgb24> image, out int width, out int height)
     {
         int w = width = image.Width, h = height = image.Height;
-        var grey = new float[w * h];
-        image.ProcessPixelRows(access =>
-        {
-            for (int y = 0; y < h; y++)
-            {
-                Span<Rgb24> row = access.GetRowSpan(y);
-                for (int x = 0; x < w; x++)
-                    grey[y * w + x] = (row[x].R * 0.2126f + row[x].G * 0.7152f + row[x].B * 0.0722f) / 255f;
-            }
-        });
+        float[] grey = Grey(image);
         var border = new List<float>();
         for (int x = 0; x < w; x++)
             border.AddRange([grey[x], grey[(h - 1) * w + x]]);
@@ -95,6 +89,23 @@ internal static class DigitPreprocessing
         bool invert = page > 0.5f;
         for (int p = 0; p < grey.Length; p++)
             grey[p] = Math.Max(0, (invert ? 1 - grey[p] : grey[p]) - (invert ? 1 - page : page));
+        return grey;
+    }
+
+    /// <summary>The picture's BT.709 grey [height*width] in [0,1], 0 black, row-major: what the preparation starts from.</summary>
+    public static float[] Grey(Image<Rgb24> image)
+    {
+        int w = image.Width, h = image.Height;
+        var grey = new float[w * h];
+        image.ProcessPixelRows(access =>
+        {
+            for (int y = 0; y < h; y++)
+            {
+                Span<Rgb24> row = access.GetRowSpan(y);
+                for (int x = 0; x < w; x++)
+                    grey[y * w + x] = (row[x].R * 0.2126f + row[x].G * 0.7152f + row[x].B * 0.0722f) / 255f;
+            }
+        });
         return grey;
     }
 }

@@ -18,10 +18,8 @@ internal static class ModelInput
 {
     public static float[] From(Image<Rgb24> image, int channels, int side, Preprocess preprocess)
     {
-        if (channels == 1 && preprocess != Preprocess.None)
+        if (Resolve(preprocess, channels) == Preprocess.Mnist)
             return DigitPreprocessing.Prepare(image, side);
-        if (channels == 3 && preprocess == Preprocess.Mnist)
-            throw new UserInputException("MNIST's digit preparation is for grey models; this model takes colour images");
 
         using Image<Rgb24> sized = image.Clone(c => c.Resize(side, side));
         var rgb = new byte[side * side * 3];
@@ -33,4 +31,13 @@ internal static class ModelInput
             pixels[p] = planes[p] / 255f;
         return pixels;
     }
+
+    /// <summary>What <paramref name="preprocess"/> is for a model of <paramref name="channels"/>: Mnist or None, never Auto.</summary>
+    public static Preprocess Resolve(Preprocess preprocess, int channels) => (preprocess, channels) switch
+    {
+        (Preprocess.None, _) => Preprocess.None,
+        (_, 1) => Preprocess.Mnist,
+        (Preprocess.Auto, _) => Preprocess.None,
+        _ => throw new GreyModelsOnlyException(),
+    };
 }

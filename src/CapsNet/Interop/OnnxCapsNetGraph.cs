@@ -18,7 +18,8 @@ internal static class OnnxCapsNetGraph
 
     private const string One = "one", SquashEpsilon = "squash_epsilon", LastAxis = "last_axis";
 
-    public static void Add(OnnxGraphBuilder g, CapsuleNetwork model)
+    /// <param name="images">The network's input [N,C,H,W]: the graph's input <see cref="Images"/>, or the prepared picture.</param>
+    public static void Add(OnnxGraphBuilder g, CapsuleNetwork model, string images)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -30,7 +31,7 @@ internal static class OnnxCapsNetGraph
         g.Int64s(LastAxis, -1);
 
         int kernel = c.Conv1Kernel, stride = c.PrimaryStride;
-        string features = g.Node("Relu", [g.Node("Conv", [Images, Weight(g, state, "conv1.weight"), Weight(g, state, "conv1.bias")],
+        string features = g.Node("Relu", [g.Node("Conv", [images, Weight(g, state, "conv1.weight"), Weight(g, state, "conv1.bias")],
             attributes: Ints("kernel_shape", kernel, kernel))]);  // [N,256,20,20]
         string primary = g.Node("Conv", [features, Weight(g, state, "primary_caps.weight"), Weight(g, state, "primary_caps.bias")],
             attributes: [Ints("kernel_shape", c.PrimaryKernel, c.PrimaryKernel), Ints("strides", stride, stride)]);  // [N,256,6,6]

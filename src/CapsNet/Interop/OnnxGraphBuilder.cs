@@ -22,6 +22,16 @@ internal sealed class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>Adds one node of the default domain with <paramref name="count"/> outputs; returns their names.</summary>
+    public string[] Node(string op, string[] inputs, int count, params AttributeProto[] attributes)
+    {
+        string[] outputs = Enumerable.Range(0, count).Select(k => $"{op}_{++_count}").ToArray();
+        var node = new NodeProto { OpType = op, Name = $"{op}_{outputs[0]}", Input = { inputs }, Output = { outputs } };
+        node.Attribute.Add(attributes);
+        Graph.Node.Add(node);
+        return outputs;
+    }
+
     /// <summary>A float32 initializer holding <paramref name="value"/>'s elements in its shape.</summary>
     public string Floats(string name, Tensor value)
     {
@@ -44,6 +54,20 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>A float64 scalar initializer.</summary>
+    public string Double(string name, double value)
+    {
+        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Double, DoubleData = { value } });
+        return name;
+    }
+
+    /// <summary>An int64 scalar initializer.</summary>
+    public string Int64(string name, long value)
+    {
+        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Int64Data = { value } });
+        return name;
+    }
+
     /// <summary>A 1-D int64 initializer: shapes, axes.</summary>
     public string Int64s(string name, params long[] values)
     {
@@ -51,11 +75,20 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>A 1-D int64 initializer under a fresh name: the bounds of one Slice.</summary>
+    public string Int64s(long[] values) => Int64s($"int64s_{++_count}", values);
+
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     public static AttributeProto Ints(string name, params long[] values) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { values } };
+
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     /// <summary>A float32 tensor value whose dimensions are numbers or named (dynamic) sizes.</summary>
     public static ValueInfoProto FloatTensor(string name, params object[] dims)

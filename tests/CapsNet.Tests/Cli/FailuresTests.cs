@@ -1,4 +1,5 @@
 using CapsNet.Cli;
+using CapsNet.Imaging;
 using CapsNet.Native;
 using CapsNet.Training;
 
@@ -27,6 +28,8 @@ public sealed class FailuresTests
             Report(() => throw new TrainingDivergedException(1, 7, double.NaN)));
         Assert.Equal((1, "error: --device cuda: No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda). Use --device cpu or auto.\n"),
             Report(() => throw new NoCudaDeviceException()));
+        Assert.Equal((1, "error: --preprocess mnist: MNIST's digit preparation is for grey models; this model takes colour images. Use --preprocess auto or none.\n"),
+            Report(() => throw new GreyModelsOnlyException()));
         Assert.Equal((1, "error: unexpected InvalidOperationException: broken\n"), Report(() => throw new InvalidOperationException("broken")));
     }
 

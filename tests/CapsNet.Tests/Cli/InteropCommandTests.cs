@@ -75,6 +75,41 @@ public sealed class InteropCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExportPutsPredictsPreparationInAGreyModelUnlessToldNone()
+    {
+        string pt = _dir.File("grey.pt");
+        using (var model = new CapsuleNetwork(CapsNetConfig.Mnist, new Generator(2)))
+            WeightsFile.Save(model, pt);
+
+        var preparing = Run("export", "-w", pt, "--onnx", _dir.File("preparing.onnx"));
+        var plain = Run("export", "-w", pt, "--onnx", _dir.File("plain.onnx"), "--preprocess", "none");
+
+        Assert.True(preparing.ExitCode == 0, preparing.Error);
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        using var picture = new InferenceSession(_dir.File("preparing.onnx"));
+        Assert.Equal([-1, -1], picture.InputMetadata["picture"].Dimensions);
+        Assert.Equal("mnist", picture.ModelMetadata.CustomMetadataMap["preprocess"]);
+        using var images = new InferenceSession(_dir.File("plain.onnx"));
+        Assert.Equal([-1, 1, 28, 28], images.InputMetadata["images"].Dimensions);
+        Assert.Equal("none", images.ModelMetadata.CustomMetadataMap["preprocess"]);
+    }
+
+    [Fact]
+    public void ExportRefusesMnistPreparationForAColourModelInOneLine()
+    {
+        string pt = _dir.File("colour.pt");
+        using (var model = new CapsuleNetwork(new CapsNetConfig(3, 32, 4), new Generator(2)))
+            WeightsFile.Save(model, pt);
+        string onnx = _dir.File("colour.onnx");
+
+        var result = Run("export", "-w", pt, "--onnx", onnx, "--preprocess", "mnist");
+
+        Assert.Equal((1, "error: --preprocess mnist: MNIST's digit preparation is for grey models; this model takes colour images. Use --preprocess auto or none."),
+            (result.ExitCode, result.Error.Trim()));
+        Assert.False(File.Exists(onnx));
+    }
+
+    [Fact]
     public void ExportWithoutWeightsIsNamed()
     {
         var result = Run("export", "--onnx", _dir.File("x.onnx"));

@@ -1,4 +1,5 @@
 using CapsNet.Data;
+using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
 using Microsoft.ML.OnnxRuntime;
@@ -61,7 +62,7 @@ public sealed class OnnxExportTests : IDisposable
         using Tensor inputs = set.Images(0, set.Count);
         using var model = ScaledRandomModel(CapsNetConfig.Mnist);
         string path = _dir.File("capsnet.onnx");
-        OnnxExport.Save(model, Digits, path);
+        OnnxExport.Save(model, Digits, path, Preprocess.None);
 
         model.eval();
         using var noGrad = no_grad();
@@ -90,7 +91,7 @@ public sealed class OnnxExportTests : IDisposable
         {
             using var model = ScaledRandomModel(CapsNetConfig.Mnist with { Routings = routings });
             string path = _dir.File($"routings-{routings}.onnx");
-            OnnxExport.Save(model, Digits, path);
+            OnnxExport.Save(model, Digits, path, Preprocess.None);
             model.eval();
             using var noGrad = no_grad();
             using Tensor expected = Capsules.Length(model.Encode(images));
@@ -114,7 +115,7 @@ public sealed class OnnxExportTests : IDisposable
         using var model = new CapsuleNetwork(config, new Generator(1));
         string path = _dir.File("colour.onnx");
 
-        OnnxExport.Save(model, names, path);
+        OnnxExport.Save(model, names, path, Preprocess.Auto);
 
         using var session = new InferenceSession(path);
         Assert.Equal(names, System.Text.Json.JsonSerializer.Deserialize<string[]>(session.ModelMetadata.CustomMetadataMap["class_names"]));
