@@ -67,7 +67,8 @@ internal sealed class CapsNetOptions
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch; 0 = one per core" };
     public Option<string?> Dataset { get; } = new("--dataset", "--data_dir")
     {
-        Description = "mnist, fashion-mnist, a folder of the four MNIST-format IDX files, or a folder of train/CLASS/* and test/CLASS/* images " +
+        Description = "mnist, fashion-mnist, multimnist (pairs of MNIST digits overlaid, as in the paper), a folder of the four " +
+            "MNIST-format IDX files, or a folder of train/CLASS/* and test/CLASS/* images " +
             "(--data_dir is the reference-era name) [default: mnist; testing: the model's]",
     };
     public Option<int?> Channels { get; } = new("--channels") { Description = "Image folders: 1 (grey) or 3 (colour) instead of what the images are" };
@@ -77,6 +78,15 @@ internal sealed class CapsNetOptions
     public Option<int?> ValSamples { get; } = new("--val_samples")
     {
         Description = "Hold out the last N training images and validate on them instead of the test set",
+    };
+    public Option<int?> PairShift { get; } = new("--pair_shift")
+    {
+        Description = $"multimnist: the largest shift of each digit of a pair, in pixels, on each axis [default: {Data.MultiMnist.PaperShift}, " +
+            "the paper's; its authors' code used 6]",
+    };
+    public Option<int?> PairsPerEpoch { get; } = new("--pairs_per_epoch")
+    {
+        Description = $"multimnist: the pairs each training epoch draws afresh [default: {Data.MultiMnist.DefaultEpochPairs:N0}]",
     };
     public Option<Preprocess> Preprocess { get; } = new("--preprocess")
     {
@@ -108,6 +118,8 @@ internal sealed class CapsNetOptions
         Check(TestSamples, DataConfig.SamplesProblem);
         Check(ValSamples, DataConfig.SamplesProblem);
         Check(Channels, DataConfig.ChannelsProblem);
+        Check(PairShift, DataConfig.PairShiftProblem);
+        Check(PairsPerEpoch, DataConfig.PairsPerEpochProblem);
         Check(ImageSize, side => side is null ? null : CapsNetConfig.Mnist.SideProblem(side.Value));
         Named(SaveDir, path => new DirectoryInfo(path), "a folder");
         Named(Weights, path => new FileInfo(path), "a file");

@@ -42,7 +42,7 @@ internal static class Failures
         FolderBusyException => $"{e.Message} Wait for it to end, or choose another --save_dir.",
         UnfinishedRunException => $"{e.Message} Continue it with --resume, or start over with --overwrite.",
         NoRunToResumeException => $"{e.Message} Train without --resume first.",
-        ImageTooSmallException small => $"{e.Message} Give --image_size {small.Minimum} or more to enlarge them.",
+        ImageTooSmallException { Resizable: true } small => $"{e.Message} Give --image_size {small.Minimum} or more to enlarge them.",
         ImageSizeException => $"{e.Message} Give --image_size N to resize them all to NxN.",
         NoModelException => $"{e.Message} Give -w MODEL; for digits, the repository's {ShippedModel}.",
         GreyModelsOnlyException => $"--preprocess mnist: {e.Message}. Use --preprocess auto or none.",

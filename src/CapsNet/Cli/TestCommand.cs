@@ -15,7 +15,7 @@ internal sealed class TestCommand : Command
     }
 
     public static Option[] OptionsOf(CapsNetOptions o) =>
-        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples];
+        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples, o.PairShift];
 
     public static int Run(CapsNetOptions o, ParseResult parsed, CapsNetContext context)
     {
@@ -29,6 +29,7 @@ internal sealed class TestCommand : Command
             Threads = parsed.GetValue(o.Threads),
             Dataset = parsed.GetValue(o.Dataset),
             TestSamples = parsed.GetValue(o.TestSamples),
+            PairShift = parsed.GetValue(o.PairShift),
         };
         new TestSession(context.Console).Run(job);
         return 0;

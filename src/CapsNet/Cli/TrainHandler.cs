@@ -25,7 +25,8 @@ internal static class TrainHandler
         string[] args = parsed.Tokens.Select(token => token.Value).ToArray();
         if (outcome.EpochsKept > 0)
         {
-            context.Error.WriteLine($"Interrupted. {outcome.EpochsKept} finished epochs are saved in '{job.SaveDir}'. Resume with:");
+            string kept = outcome.EpochsKept == 1 ? "1 finished epoch is" : $"{outcome.EpochsKept} finished epochs are";
+            context.Error.WriteLine($"Interrupted. {kept} saved in '{job.SaveDir}'. Resume with:");
             context.Error.WriteLine($"  {ResumeCommand.Format(args, resume: true)}");
         }
         else

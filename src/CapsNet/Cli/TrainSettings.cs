@@ -36,6 +36,8 @@ internal sealed class TrainSettings
             Data(o.TrainSamples, d => d.TrainSamples, (d, v) => d with { TrainSamples = v }),
             Data(o.TestSamples, d => d.TestSamples, (d, v) => d with { TestSamples = v }),
             Data(o.ValSamples, d => d.ValSamples, (d, v) => d with { ValSamples = v }),
+            Data(o.PairShift, d => d.PairShift, (d, v) => d with { PairShift = v }),
+            Data(o.PairsPerEpoch, d => d.PairsPerEpoch, (d, v) => d with { PairsPerEpoch = v }),
             Bind(o.Resume, false, j => j.Resume, (j, v) => j with { Resume = v }),
             Bind(o.Overwrite, false, j => j.Overwrite, (j, v) => j with { Overwrite = v }),
         ];

@@ -1,19 +1,18 @@
-using System.Collections.Concurrent;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Data;
 
 /// <summary>
-/// Cuts a data set into batches, optionally shuffled and shifted, and builds them on a background thread a
-/// couple of batches ahead so the training step never waits for data.
+/// Cuts a set of images held in memory into batches, optionally shuffled and shifted (images of one label), built
+/// ahead on a background thread (<see cref="Prefetched"/>).
 /// </summary>
-internal sealed class BatchLoader
+internal sealed class BatchLoader : IBatchSource
 {
-    private const int Prefetch = 2;
-
     private readonly byte[] _pixels;
     private readonly long[] _labels;
+    private readonly byte[]? _targets;
+    private readonly int _labelsPerImage;
     private readonly int _channels;
     private readonly int _side;
 
@@ -21,77 +20,45 @@ internal sealed class BatchLoader
     {
         _pixels = data.Pixels.data<byte>().ToArray();
         _labels = data.LabelArray();
+        _targets = data.Targets?.data<byte>().ToArray();
+        _labelsPerImage = data.LabelsPerImage;
         _channels = data.Channels;
         _side = data.Side;
+        Count = data.Count;
     }
 
-    public int Count => _labels.Length;
+    public int Count { get; }
 
-    /// <summary>Batches per pass: whole batches only when training (like Keras' steps_per_epoch), all samples otherwise.</summary>
     public int BatchCount(int batchSize, bool dropLast) => dropLast ? Count / batchSize : (Count + batchSize - 1) / batchSize;
 
     /// <summary>
     /// One pass over the data. With <paramref name="random"/>, the order is shuffled and, with a non-zero
-    /// <paramref name="shiftFraction"/>, each image is shifted; without it, batches come in order, unchanged.
+    /// <paramref name="shiftFraction"/>, each image of one label is shifted; without it, batches come in order,
+    /// unchanged. The images are the same every epoch.
     /// </summary>
-    public IEnumerable<Batch> Batches(int batchSize, Random? random = null, double shiftFraction = 0, bool dropLast = false)
+    public IEnumerable<Batch> Batches(int batchSize, Random? random = null, double shiftFraction = 0, bool dropLast = false, int epoch = 0)
     {
         int[] order = Enumerable.Range(0, Count).ToArray();
         random?.Shuffle(order);
-        int batches = BatchCount(batchSize, dropLast);
-
-        using var queue = new BlockingCollection<Batch>(Prefetch);
-        using var stop = new CancellationTokenSource();
-        var producer = Task.Run(() =>
+        return Prefetched.Batches(BatchCount(batchSize, dropLast), b =>
         {
-            try
-            {
-                for (int b = 0; b < batches && !stop.IsCancellationRequested; b++)
-                {
-                    int start = b * batchSize;
-                    Batch batch = Build(order.AsSpan(start, Math.Min(batchSize, Count - start)), random, shiftFraction);
-                    try
-                    {
-                        queue.Add(batch, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        batch.Dispose();
-                        return;
-                    }
-                }
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
+            int start = b * batchSize;
+            return Build(order.AsSpan(start, Math.Min(batchSize, Count - start)), random, shiftFraction);
         });
-
-        try
-        {
-            foreach (Batch batch in queue.GetConsumingEnumerable())
-                yield return batch;
-            producer.GetAwaiter().GetResult();  // a failure while building batches surfaces here, not as a short epoch
-        }
-        finally
-        {
-            stop.Cancel();
-            foreach (Batch left in queue.GetConsumingEnumerable())
-                left.Dispose();
-        }
     }
 
     /// <summary>The images of <paramref name="indices"/> as float32 [B,C,side,side] in [0,1], each shifted as a whole.</summary>
     private Batch Build(ReadOnlySpan<int> indices, Random? random, double shiftFraction)
     {
-        int area = _side * _side, imageSize = _channels * area;
+        int area = _side * _side, imageSize = _channels * area, k = _labelsPerImage;
         var pixels = new byte[indices.Length * imageSize];
-        var labels = new long[indices.Length];
-        for (int k = 0; k < indices.Length; k++)
+        var labels = new long[indices.Length * k];
+        var targets = _targets is null ? null : new byte[indices.Length * k * imageSize];
+        for (int b = 0; b < indices.Length; b++)
         {
-            ReadOnlySpan<byte> source = _pixels.AsSpan(indices[k] * imageSize, imageSize);
-            Span<byte> destination = pixels.AsSpan(k * imageSize, imageSize);
-            if (random is not null && shiftFraction > 0)
+            ReadOnlySpan<byte> source = _pixels.AsSpan(indices[b] * imageSize, imageSize);
+            Span<byte> destination = pixels.AsSpan(b * imageSize, imageSize);
+            if (random is not null && shiftFraction > 0 && _targets is null)
             {
                 int dx = ShiftAugmentation.Draw(random, shiftFraction, _side);
                 int dy = ShiftAugmentation.Draw(random, shiftFraction, _side);
@@ -102,9 +69,23 @@ internal sealed class BatchLoader
             {
                 source.CopyTo(destination);
             }
-            labels[k] = _labels[indices[k]];
+            _labels.AsSpan(indices[b] * k, k).CopyTo(labels.AsSpan(b * k, k));
+            _targets?.AsSpan(indices[b] * k * imageSize, k * imageSize).CopyTo(targets.AsSpan(b * k * imageSize));
         }
-        using Tensor bytes = tensor(pixels, [indices.Length, _channels, _side, _side], ScalarType.Byte);
-        return new Batch(bytes.to_type(ScalarType.Float32).div_(255f), tensor(labels));
+        return Floats(pixels, labels, targets, indices.Length, k, _channels, _side);
+    }
+
+    /// <summary>A batch of byte images (and targets) as floats in [0,1]; labels [B] for one label an image, else [B,K].</summary>
+    public static Batch Floats(byte[] pixels, long[] labels, byte[]? targets, int count, int labelsPerImage, int channels, int side)
+    {
+        using Tensor bytes = tensor(pixels, [count, channels, side, side], ScalarType.Byte);
+        Tensor labelTensor = labelsPerImage == 1 ? tensor(labels) : tensor(labels, [count, labelsPerImage]);
+        Tensor? targetTensor = null;
+        if (targets is not null)
+        {
+            using Tensor targetBytes = tensor(targets, [count, labelsPerImage, channels, side, side], ScalarType.Byte);
+            targetTensor = targetBytes.to_type(ScalarType.Float32).div_(255f);
+        }
+        return new Batch(bytes.to_type(ScalarType.Float32).div_(255f), labelTensor) { Targets = targetTensor };
     }
 }

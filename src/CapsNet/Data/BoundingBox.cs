@@ -4,7 +4,7 @@ namespace CapsNet.Data;
 /// A rectangle of pixels: rows <paramref name="Top"/> to Bottom-1, columns <paramref name="Left"/> to Right-1; empty
 /// when it holds no pixel.
 /// </summary>
-public readonly record struct BoundingBox(int Top, int Left, int Bottom, int Right)
+internal readonly record struct BoundingBox(int Top, int Left, int Bottom, int Right)
 {
     public static BoundingBox Empty { get; } = new(0, 0, 0, 0);
 

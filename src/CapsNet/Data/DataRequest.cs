@@ -12,4 +12,5 @@ internal sealed record DataRequest(
     int? TestSamples = null,
     int? Channels = null,
     int? ImageSize = null,
-    IReadOnlyList<string>? ClassNames = null);
+    IReadOnlyList<string>? ClassNames = null,
+    int PairShift = MultiMnist.PaperShift);

@@ -50,7 +50,7 @@ internal static class ImageFolder
 
         ImageSet? train = trainFiles is null ? null : Pack(decoded[..trainFiles.Count], trainFiles, channels, side);
         ImageSet test = Pack(decoded[(trainFiles?.Count ?? 0)..], testFiles, channels, side);
-        return new DataSet(Path.GetFullPath(root), classes, train, test);
+        return new DataSet(Path.GetFullPath(root), classes, train, test) { Resizable = true };
     }
 
     private static string[] ClassFolders(string dir) =>

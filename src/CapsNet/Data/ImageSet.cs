@@ -5,23 +5,34 @@ namespace CapsNet.Data;
 
 /// <summary>
 /// Labelled square images as bytes [N,C,side,side] (0-255) and labels int64 [N], on the CPU. Kept as bytes,
-/// a quarter of float32's memory; batches are converted to [0,1] floats as they are cut.
+/// a quarter of float32's memory; batches are converted to [0,1] floats as they are cut. Images of K labels
+/// (MultiMNIST's pairs) have labels [N,K] and, for each label, the image of that class's part alone: targets
+/// [N,K,C,side,side], what the capsule of the class reconstructs.
 /// </summary>
 internal sealed class ImageSet : IDisposable
 {
-    public ImageSet(Tensor pixels, Tensor labels)
+    public ImageSet(Tensor pixels, Tensor labels, Tensor? targets = null)
     {
         if (pixels.dtype != ScalarType.Byte || pixels.dim() != 4 || pixels.shape[2] != pixels.shape[3])
             throw new ArgumentException($"Pixels must be bytes [N,C,side,side], got {pixels.dtype} [{string.Join(",", pixels.shape)}].");
         if (labels.shape[0] != pixels.shape[0])
             throw new ArgumentException($"{pixels.shape[0]} images but {labels.shape[0]} labels.");
+        if ((labels.dim() == 2) != (targets is not null))
+            throw new ArgumentException("Images of several labels come with a target image for each, and only they do.");
         Pixels = pixels;
         Labels = labels;
+        Targets = targets;
     }
 
     public Tensor Pixels { get; }
 
+    /// <summary>[N] or, for images of several labels, [N,K].</summary>
     public Tensor Labels { get; }
+
+    /// <summary>[N,K,C,side,side] bytes: each label's part of the image alone; null for images of one label.</summary>
+    public Tensor? Targets { get; }
+
+    public int LabelsPerImage => Labels.dim() == 1 ? 1 : (int)Labels.shape[1];
 
     public int Count => (int)Labels.shape[0];
 
@@ -36,16 +47,25 @@ internal sealed class ImageSet : IDisposable
         return slice.to_type(ScalarType.Float32).div_(255f);
     }
 
-    /// <summary>The labels as an array, for per-class look-ups.</summary>
+    /// <summary>The labels as an array (row by row for several labels an image), for per-class look-ups.</summary>
     public long[] LabelArray() => Labels.data<long>().ToArray();
+
+    /// <summary>The images that show <paramref name="label"/>, in order.</summary>
+    public int[] ImagesOf(long label)
+    {
+        long[] labels = LabelArray();
+        int k = LabelsPerImage;
+        return Enumerable.Range(0, Count).Where(i => labels.AsSpan(i * k, k).Contains(label)).ToArray();
+    }
 
     /// <summary>Images <paramref name="start"/> to start+count-1 as a set of their own (copies).</summary>
     public ImageSet Slice(int start, int count) =>
-        new(Pixels[start..(start + count)].clone(), Labels[start..(start + count)].clone());
+        new(Pixels[start..(start + count)].clone(), Labels[start..(start + count)].clone(), Targets?[start..(start + count)].clone());
 
     public void Dispose()
     {
         Pixels.Dispose();
         Labels.Dispose();
+        Targets?.Dispose();
     }
 }

@@ -8,7 +8,7 @@ namespace CapsNet.Data;
 /// lose pixels at the edge). Everything follows from the seed: the fixed test pairs, and each training epoch's
 /// pairs from (seed, epoch), so nothing but the digits is kept and a resumed run repeats an epoch exactly.
 /// </summary>
-public sealed class MultiMnist
+internal sealed class MultiMnist
 {
     public const int PaperShift = 4;
     public const int PaperPad = 4;
@@ -50,30 +50,6 @@ public sealed class MultiMnist
 
     /// <summary>The number of single digits pairs are drawn from.</summary>
     public int Digits => _labels.Length;
-
-    /// <summary>
-    /// The fixed test pairs: pair k is digit k (k mod the number of digits, so each digit is first equally often
-    /// when <paramref name="count"/> is a multiple of it) with a partner of another class and shifts drawn from (seed, k).
-    /// </summary>
-    public MultiMnistPairs TestPairs(int count = DefaultTestPairs) => new(this, PairStream.TestPairs, epoch: 0, order: null, count);
-
-    /// <summary>
-    /// The pairs of training epoch <paramref name="epoch"/>: the digits in an order shuffled from (seed, epoch), pair k
-    /// being the k-th of that order (cyclically) with a partner and shifts drawn from (seed, epoch, k). Each call
-    /// computes the order (one int per digit) and nothing else; pairs are made when taken.
-    /// </summary>
-    public MultiMnistPairs Epoch(int epoch, int count = DefaultEpochPairs)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        int[] order = Enumerable.Range(0, Digits).ToArray();
-        var random = new PairRandom(Seed, PairStream.EpochOrder, epoch, 0);
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = random.Below(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return new MultiMnistPairs(this, PairStream.EpochPairs, epoch, order, count);
-    }
 
     /// <summary>Digit <paramref name="first"/> with a partner of another class and four shifts, all drawn from <paramref name="random"/>.</summary>
     internal MultiMnistPair Draw(int first, PairRandom random)

@@ -6,4 +6,4 @@ namespace CapsNet.Data;
 /// each digit's own shifted image (first, then second: the reconstruction target of each digit's capsule) and
 /// <paramref name="Labels"/> [Count,2] their classes in the same order.
 /// </summary>
-public sealed record MultiMnistBatch(int Count, int Side, byte[] Images, byte[] Targets, long[] Labels);
+internal sealed record MultiMnistBatch(int Count, int Side, byte[] Images, byte[] Targets, long[] Labels);

@@ -5,6 +5,6 @@ namespace CapsNet.Data;
 /// and each digit's shift in pixels, right (dx) and down (dy). Rendering it gives the image and each digit's own
 /// shifted image; the two digits add, so which one is first only says which one the pair was drawn for.
 /// </summary>
-public readonly record struct MultiMnistPair(
+internal readonly record struct MultiMnistPair(
     int First, long FirstLabel, int FirstDx, int FirstDy,
     int Second, long SecondLabel, int SecondDx, int SecondDy);

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace CapsNet.Data;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace CapsNet.Data;
 /// is computed from (seed, epoch, k) when asked for, so a batch producer can take any range, in any order, on its
 /// own thread, and the same range always holds the same pairs.
 /// </summary>
-public sealed class MultiMnistPairs
+internal sealed class MultiMnistPairs
 {
     private readonly MultiMnist _source;
     private readonly PairStream _stream;
@@ -23,6 +25,31 @@ public sealed class MultiMnistPairs
     }
 
     public int Count { get; }
+
+    /// <summary>
+    /// The fixed test pairs: pair k is digit k (k mod the number of digits, so each digit is first equally often
+    /// when <paramref name="count"/> is a multiple of it) with a partner of another class and shifts drawn from (seed, k).
+    /// </summary>
+    public static MultiMnistPairs Test(MultiMnist digits, int count = MultiMnist.DefaultTestPairs) =>
+        new(digits, PairStream.TestPairs, epoch: 0, order: null, count);
+
+    /// <summary>
+    /// The pairs of training epoch <paramref name="epoch"/>: the digits in an order shuffled from (seed, epoch), pair k
+    /// being the k-th of that order (cyclically) with a partner and shifts drawn from (seed, epoch, k). Each call
+    /// computes the order (one int per digit) and nothing else; pairs are made when taken.
+    /// </summary>
+    public static MultiMnistPairs Epoch(MultiMnist digits, int epoch, int count = MultiMnist.DefaultEpochPairs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        int[] order = Enumerable.Range(0, digits.Digits).ToArray();
+        var random = new PairRandom(digits.Seed, PairStream.EpochOrder, epoch, 0);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.Below(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return new MultiMnistPairs(digits, PairStream.EpochPairs, epoch, order, count);
+    }
 
     /// <summary>The canvas side of every image.</summary>
     public int Side => _source.Side;
@@ -57,6 +84,14 @@ public sealed class MultiMnistPairs
             labels[2 * i + 1] = pair.SecondLabel;
         }
         return new MultiMnistBatch(count, Side, images, targets, labels);
+    }
+
+    /// <summary>Every pair rendered into a set of images of two labels, with each digit's own image as its target.</summary>
+    public ImageSet ToImageSet()
+    {
+        MultiMnistBatch all = Take(0, Count);
+        return new ImageSet(torch.tensor(all.Images, [Count, 1, Side, Side], torch.ScalarType.Byte), torch.tensor(all.Labels, [Count, 2]),
+            torch.tensor(all.Targets, [Count, 2, 1, Side, Side], torch.ScalarType.Byte));
     }
 
     /// <summary>

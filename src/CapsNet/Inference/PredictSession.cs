@@ -58,9 +58,9 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
         var rows = good.Select((file, k) => new Prediction(files[file], lengths[k])).ToArray();
         if (rows.Length > 0)  // an earlier predictions.csv stays when nothing could be classified
         {
-            console.Line(PredictionTable.Format(rows, names));
+            console.Line(PredictionTable.Format(rows, names, config.LabelsPerImage));
             string csv = Path.Combine(job.SaveDir, RunFiles.Predictions);
-            AtomicFile.WriteAllText(csv, PredictionTable.Csv(rows, names));
+            AtomicFile.WriteAllText(csv, PredictionTable.Csv(rows, names, config.LabelsPerImage));
             console.Line($"Predictions for {rows.Length} files saved to '{csv}'");
         }
         if (reconstructions is not null && rows.Length > 0)

@@ -25,6 +25,12 @@ internal sealed record CapsNetConfig(
 
     public static CapsNetConfig Mnist { get; } = new();
 
+    /// <summary>
+    /// The classes present in each image: 1, or 2 for MultiMNIST's overlaid digits, whose model is trained and
+    /// tested on both (the two longest capsules) and reconstructs each from its own capsule.
+    /// </summary>
+    public int LabelsPerImage { get; init; } = 1;
+
     /// <summary>conv1: a ReLU convolution of <see cref="Conv1Channels"/> kernels of <see cref="Conv1Kernel"/> squared, stride 1.</summary>
     public int Conv1Channels { get; init; } = 256;
 
@@ -73,11 +79,11 @@ internal sealed record CapsNetConfig(
     public int MaskedLength => Classes * DigitCapsuleDim;
 
     /// <summary>"1x28x28 images and 10 classes".</summary>
-    public string Shape => $"{InputChannels}x{InputSide}x{InputSide} images and {Classes} classes";
+    public string Shape => $"{InputChannels}x{InputSide}x{InputSide} images and {Classes} classes" + (LabelsPerImage == 1 ? "" : $", {LabelsPerImage} an image");
 
     /// <summary>Whether weights made for this config fit a network for <paramref name="other"/>: the same input and classes.</summary>
     public bool SameShape(CapsNetConfig other) =>
-        (InputChannels, InputSide, Classes) == (other.InputChannels, other.InputSide, other.Classes);
+        (InputChannels, InputSide, Classes, LabelsPerImage) == (other.InputChannels, other.InputSide, other.Classes, other.LabelsPerImage);
 
     /// <summary>Fails with a message the user can act on when no network can be built for this config.</summary>
     public CapsNetConfig Validate()
@@ -99,6 +105,8 @@ internal sealed record CapsNetConfig(
             throw new UserInputException($"CapsNet needs at least 2 classes, got {Classes}.");
         if (ClassNames is not null && ClassNames.Count != Classes)
             throw new UserInputException($"{ClassNames.Count} class names given for {Classes} classes.");
+        if (LabelsPerImage < 1 || LabelsPerImage >= Classes)
+            throw new UserInputException($"Each image shows 1 to {Classes - 1} of the {Classes} classes, not {LabelsPerImage}.");
         if (ClassNames?.GroupBy(name => name).FirstOrDefault(group => group.Count() > 1) is { } repeated)
             throw new UserInputException($"The class name '{repeated.Key}' is given {repeated.Count()} times.");
         Bounds.Ensure("routings", Routings, RoutingsProblem);

@@ -89,14 +89,27 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     /// <summary>
     /// Class scores (capsule lengths) [B,classes] and reconstructions [B,C,H,W]. The decoder sees the capsule of
     /// <paramref name="labels"/> when given (training, validation), else that of the predicted class (testing).
+    /// With labels [B,K] (MultiMNIST), or predicting for a model of K labels an image, the decoder runs once for
+    /// each of the K classes, from its capsule alone: reconstructions [B,K,C,H,W].
     /// </summary>
     public override (Tensor Lengths, Tensor Reconstruction) forward(Tensor x, Tensor? labels)
     {
         using var scope = NewDisposeScope();
         Tensor capsules = Encode(x);
         Tensor lengths = Capsules.Length(capsules);
-        Tensor mask = nn.functional.one_hot(labels ?? lengths.argmax(1), Config.Classes);
-        Tensor reconstruction = Decode(capsules, mask);
+        Tensor classes = labels ?? Predicted(lengths);
+        Tensor reconstruction = classes.dim() == 1
+            ? Decode(capsules, nn.functional.one_hot(classes, Config.Classes))
+            : stack(Enumerable.Range(0, (int)classes.shape[1])
+                .Select(k => Decode(capsules, nn.functional.one_hot(classes[.., k], Config.Classes))), 1);
         return (lengths.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// The classes the capsule lengths [B,classes] name: the longest, [B]; or for a model of K labels an image the
+    /// K longest, longest first, [B,K] (among equal lengths the lower class first, as argmax picks).
+    /// </summary>
+    public Tensor Predicted(Tensor lengths) => Config.LabelsPerImage == 1
+        ? lengths.argmax(1)
+        : lengths.sort(1, descending: true, stable: true).Indices[.., ..Config.LabelsPerImage].contiguous();
 }

@@ -6,7 +6,7 @@ namespace CapsNet.Model;
 /// The losses and metric of MultiMNIST (paper, section 6): K classes present in each image, given as labels
 /// [B,K] int64 of distinct classes in any order. With K = 1 they are <see cref="CapsuleLoss"/>'s.
 /// </summary>
-public static class MultiLabelLoss
+internal static class MultiLabelLoss
 {
     /// <summary>
     /// The margin loss with T_k = 1 for every present class: L = T max(0, 0.9 - |v|)^2 + 0.5 (1 - T) max(0, |v| - 0.1)^2,

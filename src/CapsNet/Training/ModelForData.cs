@@ -12,7 +12,7 @@ internal static class ModelForData
         var config = architecture with
         {
             InputChannels = data.Channels, InputSide = data.Side, Classes = data.ClassNames.Count, ClassNames = data.ClassNames,
-            Dataset = data.Name,
+            Dataset = data.Name, LabelsPerImage = data.LabelsPerImage,
         };
         try
         {
@@ -20,7 +20,7 @@ internal static class ModelForData
         }
         catch (ImageTooSmallException e)
         {
-            throw e.In(data.Name);
+            throw e.In(data.Name, data.Resizable);
         }
     }
 

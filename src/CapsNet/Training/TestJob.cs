@@ -23,4 +23,7 @@ internal sealed record TestJob(string SaveDir, int BatchSize, int Seed, Precisio
     public string? Dataset { get; init; }
 
     public int? TestSamples { get; init; }
+
+    /// <summary>MultiMNIST: the largest shift of the test pairs' digits; null, the paper's.</summary>
+    public int? PairShift { get; init; }
 }

@@ -30,7 +30,7 @@ internal sealed class TestSession(IAnsiConsole console)
         CapsNetConfig? stored = given?.Config;
         string dataset = job.Dataset ?? (string.IsNullOrEmpty(stored?.Dataset) ? DataConfig.DefaultDataset : stored.Dataset);
         using DataSet data = DataSets.Load(new DataRequest(dataset, WithTrain: false, TestSamples: job.TestSamples,
-            Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names));
+            Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names, PairShift: job.PairShift ?? MultiMnist.PaperShift));
         CapsNetConfig config = ModelForData.Fit(stored ?? CapsNetConfig.Mnist with { Routings = job.Routings }, data);
         if (given is not null)
         {
@@ -38,7 +38,9 @@ internal sealed class TestSession(IAnsiConsole console)
             config = given.Config;
         }
         int digit = ClassChoice.Resolve(job.Digit, config.Names);
-        Tester.PickManipulated(data.Test, digit, job.Seed);  // fails before any file is written
+        using ImageSet? pairs = data.Pairs is null ? null : data.EvaluationPairs(data.Test);
+        ImageSet test = pairs ?? data.Test;
+        Tester.PickManipulated(test, digit, job.Seed);  // fails before any file is written
 
         using CapsuleNetwork model = CapsuleNetwork.Create(config, job.Seed, job.Precision, device);
         console.Line(ModelSummary.Format(model));
@@ -55,12 +57,12 @@ internal sealed class TestSession(IAnsiConsole console)
         folder.Create();
 
         var tester = new Tester(model, device);
-        console.Line($"Test acc: {tester.Accuracy(new BatchLoader(data.Test), job.BatchSize).ToString("F4", CultureInfo.InvariantCulture)}");
+        console.Line($"Test acc: {tester.Accuracy(new BatchLoader(test), job.BatchSize).ToString("F4", CultureInfo.InvariantCulture)}");
         string reconstructions = Path.Combine(job.SaveDir, RunFiles.RealAndReconstructed);
-        tester.SaveRealAndReconstructed(data.Test, reconstructions);
+        tester.SaveRealAndReconstructed(test, reconstructions);
         console.Line($"Reconstructed images are saved to '{reconstructions}'");
         string manipulation = Path.Combine(job.SaveDir, RunFiles.Manipulation(digit));
-        tester.SaveManipulation(data.Test, digit, job.Seed, manipulation);
+        tester.SaveManipulation(test, digit, job.Seed, manipulation);
         console.Line($"Manipulated result saved to '{manipulation}'");
     }
 }

@@ -25,8 +25,11 @@ internal sealed class Tester
         _device = device;
     }
 
-    /// <summary>Fraction of <paramref name="test"/> whose longest capsule is the true class.</summary>
-    public double Accuracy(BatchLoader test, int batchSize)
+    /// <summary>
+    /// Fraction of <paramref name="test"/> whose longest capsule is the true class; for images of K labels, whose K
+    /// longest capsules are the K true classes.
+    /// </summary>
+    public double Accuracy(IBatchSource test, int batchSize)
     {
         _model.eval();
         using var noGrad = no_grad();
@@ -37,7 +40,8 @@ internal sealed class Tester
             using (batch)
             {
                 Tensor lengths = Capsules.Length(_model.Encode(batch.Images.to(_device)));
-                correct += CapsuleLoss.Correct(lengths, batch.Labels.to(_device));
+                Tensor labels = batch.Labels.to(_device);
+                correct += labels.dim() == 1 ? CapsuleLoss.Correct(lengths, labels) : MultiLabelLoss.Correct(lengths, labels);
             }
         }
         return (double)correct / test.Count;
@@ -46,6 +50,8 @@ internal sealed class Tester
     /// <summary>
     /// 10x10 tiles: rows 0-4 are the first 50 images (<see cref="ReconstructedImages"/>), rows 5-9 their
     /// reconstructions from the predicted class, row r+5 under row r. With fewer images the remaining tiles stay black.
+    /// For images of two labels it is the paper's Figure 5: each grey input above its two reconstructions, each from
+    /// one of the two longest capsules, drawn over one another in red (the longest) and green.
     /// </summary>
     public void SaveRealAndReconstructed(ImageSet test, string path)
     {
@@ -54,19 +60,23 @@ internal sealed class Tester
         using var scope = NewDisposeScope();
         int shown = Math.Min(ReconstructedImages, test.Count);
         Tensor real = test.Images(0, shown).to(_device);  // [shown,C,H,W]
-        var (_, reconstruction) = _model.forward(real, null);
-        Tensor tiles = zeros([2 * ReconstructedImages, test.Channels, test.Side, test.Side]);
+        var (_, reconstruction) = _model.forward(real, null);  // [shown,C,H,W], or [shown,2,1,H,W]
+        if (reconstruction.dim() == 5)
+        {
+            real = real.expand(-1, 3, -1, -1);  // grey as RGB
+            reconstruction = cat([reconstruction.squeeze(2), zeros_like(reconstruction[.., ..1, 0])], 1);  // red, green, no blue
+        }
+        Tensor tiles = zeros([2 * ReconstructedImages, real.shape[1], test.Side, test.Side]);
         tiles[..shown] = real.cpu();
         tiles[ReconstructedImages..(ReconstructedImages + shown)] = reconstruction.cpu();
         using var image = ImageGrid.Compose(tiles, columns: GridColumns);
         ImageGrid.Save(image, path);
     }
 
-    /// <summary>The test image whose capsule is manipulated: a seeded pick among every image of the class.</summary>
+    /// <summary>The test image whose capsule is manipulated: a seeded pick among every image that shows the class.</summary>
     public static int PickManipulated(ImageSet test, int digit, int seed)
     {
-        long[] labels = test.LabelArray();
-        int[] candidates = Enumerable.Range(0, labels.Length).Where(i => labels[i] == digit).ToArray();
+        int[] candidates = test.ImagesOf(digit);
         if (candidates.Length == 0)
             throw new UserInputException($"The test set has no image of class {digit} to manipulate.");
         return candidates[new Random(seed).Next(candidates.Length)];

@@ -34,7 +34,7 @@ internal sealed class Trainer
     public Adam Optimizer { get; }
 
     /// <summary>Trains from <paramref name="firstEpoch"/> to the last epoch; returns false when cancelled.</summary>
-    public bool Train(BatchLoader train, BatchLoader validation, int firstEpoch, TrainingArtifacts artifacts, CancellationToken cancel)
+    public bool Train(IBatchSource train, IBatchSource validation, int firstEpoch, TrainingArtifacts artifacts, CancellationToken cancel)
     {
         for (int epoch = firstEpoch; epoch < _config.Epochs; epoch++)
         {
@@ -60,7 +60,7 @@ internal sealed class Trainer
         return true;
     }
 
-    private PassTotals? TrainEpoch(BatchLoader train, int epoch, CancellationToken cancel)
+    private PassTotals? TrainEpoch(IBatchSource train, int epoch, CancellationToken cancel)
     {
         _model.train();
         var totals = new PassTotals();
@@ -70,7 +70,7 @@ internal sealed class Trainer
         _progress.Run($"Epoch {epoch + 1}/{_config.Epochs}", batches, report =>
         {
             int done = 0;
-            foreach (Batch batch in train.Batches(_config.BatchSize, random, _config.ShiftFraction, dropLast: true))
+            foreach (Batch batch in train.Batches(_config.BatchSize, random, _config.ShiftFraction, dropLast: true, epoch))
             {
                 using (batch)
                     Step(batch, totals, epoch, done + 1);
@@ -104,18 +104,27 @@ internal sealed class Trainer
         result.AddTo(totals, batch.Size);
     }
 
-    /// <summary>Forward pass with the true-label mask and the losses of section 5 (call inside a dispose scope).</summary>
+    /// <summary>
+    /// Forward pass with the true-label mask and the losses of section 5 (call inside a dispose scope); for images of
+    /// several labels MultiMNIST's: every label's margin, each reconstruction against its own part of the image.
+    /// </summary>
     private BatchLoss Evaluate(Batch batch)
     {
         Tensor x = batch.Images.to(_device), y = batch.Labels.to(_device);
         var (lengths, reconstruction) = _model.forward(x, y);
-        Tensor margin = CapsuleLoss.Margin(lengths, y);
-        Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
-        return new BatchLoss(CapsuleLoss.Correct(lengths, y), margin, mse, CapsuleLoss.Total(margin, mse, _config.LamRecon));
+        if (batch.Targets is null)
+        {
+            Tensor margin = CapsuleLoss.Margin(lengths, y);
+            Tensor mse = CapsuleLoss.Reconstruction(x, reconstruction);
+            return new BatchLoss(CapsuleLoss.Correct(lengths, y), margin, mse, CapsuleLoss.Total(margin, mse, _config.LamRecon));
+        }
+        Tensor margins = MultiLabelLoss.Margin(lengths, y);
+        Tensor errors = MultiLabelLoss.Reconstruction(batch.Targets.to(_device), reconstruction);
+        return new BatchLoss(MultiLabelLoss.Correct(lengths, y), margins, errors, CapsuleLoss.Total(margins, errors, _config.LamRecon));
     }
 
     /// <summary>Validation as the reference does it: the decoder is masked with the true label.</summary>
-    public PassTotals Validate(BatchLoader validation)
+    public PassTotals Validate(IBatchSource validation)
     {
         _model.eval();
         var totals = new PassTotals();

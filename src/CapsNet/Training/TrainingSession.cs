@@ -22,10 +22,11 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
         Device device = TorchRuntime.SelectDevice(job.Device);
         RunConfig run = job.Run;
         using DataSet data = DataSets.Load(run.Data.Request(withTrain: true));
-        using HeldOut split = HeldOut.Split(data.Train!, data.Test, run.Data.ValSamples);
-        if (run.Training.BatchSize > split.Train.Count)
-            throw new BatchTooLargeException(run.Training.BatchSize, split.Train.Count, run.Data.ValSamples);
         run = run with { Model = ModelForData.Fit(run.Model, data) };
+        using HeldOut split = HeldOut.Split(data.Train!, data.Test, run.Data.ValSamples);
+        IBatchSource train = data.TrainingBatches(split.Train, run.Training.Seed, run.Data.PairsPerEpoch ?? MultiMnist.DefaultEpochPairs);
+        if (run.Training.BatchSize > train.Count)
+            throw new BatchTooLargeException(run.Training.BatchSize, train.Count, run.Data.ValSamples);
 
         // -w is where a new run starts; a resumed one continues from its checkpoint's weights and does not read -w.
         using GivenWeights? start = checkpoint is null && job.Weights is not null ? GivenWeights.Open(job.Weights, run.Model.Routings) : null;
@@ -41,14 +42,19 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
         }
         folder.Create();
 
-        string validation = run.Data.ValSamples is null ? "validation (the test set)" : "held-out validation";
-        console.Line($"Data: {split.Train.Count} training and {split.Validation.Count} {validation} images from '{data.Name}' ({data.Describe()}).");
+        using ImageSet? pairs = data.Pairs is null ? null : data.EvaluationPairs(split.Validation);
+        ImageSet validation = pairs ?? split.Validation;
+        string validationKind = run.Data.ValSamples is null ? "validation (the test set)" : "held-out validation";
+        console.Line(data.Pairs is null
+            ? $"Data: {train.Count} training and {validation.Count} {validationKind} images from '{data.Name}' ({data.Describe()})."
+            : $"Data: {train.Count} training pairs an epoch, drawn afresh from {split.Train.Count} digits, and {validation.Count} " +
+              $"{validationKind} pairs from '{data.Name}' ({data.Describe()}).");
         var trainer = new Trainer(model, run.Training, device, console, faults);
         var runFolder = new RunFolder(folder.Path, faults);
         var artifacts = new TrainingArtifacts(runFolder, job.Debug, run, console, faults);
         int firstEpoch = Start(job, checkpoint, runFolder, artifacts, model, trainer);
 
-        if (!trainer.Train(new BatchLoader(split.Train), new BatchLoader(split.Validation), firstEpoch, artifacts, cancel))
+        if (!trainer.Train(train, new BatchLoader(validation), firstEpoch, artifacts, cancel))
             return new TrainingOutcome(Finished: false, artifacts.EpochsKept);
         console.Line($"Trained model saved to '{artifacts.SaveTrainedModel(model)}'");
         return new TrainingOutcome(Finished: true, run.Training.Epochs);

@@ -113,7 +113,7 @@ public sealed class IdxDataTests
     {
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest("/nonexistent/mnist")));
 
-        Assert.Equal("Data set '/nonexistent/mnist' is neither mnist nor fashion-mnist nor a folder.", error.Message);
+        Assert.Equal("Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.", error.Message);
     }
 
     [Fact]
@@ -187,6 +187,21 @@ public sealed class IdxDataTests
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
 
         Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 3, outside the 3 classes 0-2 the training labels have.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 1, 255, 1 }, "classes 2, 3, 4, 5, 6 and 248 more have")]  // one stray label would make 256 classes
+    [InlineData(new byte[] { 0, 2, 2, 0 }, "class 1 has")]
+    public void AClassWithoutTrainingImagesIsRefusedNamingIt(byte[] labels, string which)
+    {
+        using var dir = new TempDirectory();
+        WriteIdx(dir, DataSplit.Train, side: 20, labels: labels);
+        WriteIdx(dir, DataSplit.Test, side: 20, labels: [0, 1]);
+
+        var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
+
+        Assert.Equal($"Data file '{dir.File("train-labels-idx1-ubyte")}': the labels run from 0 to {labels.Max()}, but {which} no image " +
+            "among the 4 training images. Every class needs some.", error.Message);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     public void TheCanvasIsTheDigitSidePlusTwiceThePad()
     {
         MultiMnist paper = OnMnistTest();
-        MultiMnistBatch batch = paper.TestPairs().Take(0, 3);
+        MultiMnistBatch batch = MultiMnistPairs.Test(paper).Take(0, 3);
 
         Assert.Equal(36, paper.Side);
         Assert.Equal(36, batch.Side);
@@ -101,7 +101,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         byte[] a = [200, 10, 0, 0], b = [100, 20, 255, 1];
         MultiMnist twoDigits = HandMade(side: 2, [a, b], labels: [3, 5]);
 
-        MultiMnistBatch batch = twoDigits.TestPairs(count: 2).Take(0, 2);
+        MultiMnistBatch batch = MultiMnistPairs.Test(twoDigits, count: 2).Take(0, 2);
 
         Assert.Equal(new byte[] { 255, 30, 255, 1, 255, 30, 255, 1 }, batch.Images);
         Assert.Equal(new byte[] { 200, 10, 0, 0, 100, 20, 255, 1, 100, 20, 255, 1, 200, 10, 0, 0 }, batch.Targets);
@@ -113,7 +113,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [InlineData(6)]
     public void ShiftsAreUniformPerDigitAndAxisReachingBothEndsAndNeverBeyond(int shift)
     {
-        MultiMnistPairs pairs = OnMnistTest(shift: shift).TestPairs();
+        MultiMnistPairs pairs = MultiMnistPairs.Test(OnMnistTest(shift: shift));
         int[][] components =
         [
             [.. Enumerable.Range(0, pairs.Count).Select(k => pairs[k].FirstDx)],
@@ -139,7 +139,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     public void EachTestPairIsTestDigitKWithAPartnerOfAnotherClassPlacedAtItsShifts()
     {
         long[] labels = MnistTest.Value.Labels;
-        MultiMnistPairs pairs = OnMnistTest().TestPairs();
+        MultiMnistPairs pairs = MultiMnistPairs.Test(OnMnistTest());
         MultiMnistBatch batch = pairs.Take(0, pairs.Count);
 
         Assert.Equal(10_000, pairs.Count);
@@ -160,7 +160,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void MoreTestPairsThanDigitsStartAgainFromTheFirstDigit()
     {
-        MultiMnistPairs pairs = OnMnistTest().TestPairs(count: 25_000);
+        MultiMnistPairs pairs = MultiMnistPairs.Test(OnMnistTest(), count: 25_000);
 
         Assert.Equal(2_345, pairs[12_345].First);
         Assert.Equal(0, pairs[20_000].First);
@@ -174,7 +174,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         using ImageSet train = IdxFolder.Load(RepoPaths.MnistDir, DataSplit.Train, maxSamples: 3_000);
         byte[] pixels = train.Pixels.data<byte>().ToArray();
         long[] labels = train.LabelArray();
-        MultiMnistPairs epoch = new MultiMnist(train, seed: 7).Epoch(0, count: 3_000);
+        MultiMnistPairs epoch = MultiMnistPairs.Epoch(new MultiMnist(train, seed: 7), 0, count: 3_000);
 
         ReadOnlySpan<byte> Digit(int index) => pixels.AsSpan(index * MnistSide * MnistSide, MnistSide * MnistSide);
 
@@ -193,9 +193,9 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void TheSameSeedGivesTheSameImagesAndAnotherSeedOthers()
     {
-        MultiMnistBatch once = OnMnistTest(seed: 7).TestPairs().Take(0, 500);
-        MultiMnistBatch again = OnMnistTest(seed: 7).TestPairs().Take(0, 500);
-        MultiMnistBatch other = OnMnistTest(seed: 8).TestPairs().Take(0, 500);
+        MultiMnistBatch once = MultiMnistPairs.Test(OnMnistTest(seed: 7)).Take(0, 500);
+        MultiMnistBatch again = MultiMnistPairs.Test(OnMnistTest(seed: 7)).Take(0, 500);
+        MultiMnistBatch other = MultiMnistPairs.Test(OnMnistTest(seed: 8)).Take(0, 500);
 
         Assert.Equal(once.Images, again.Images);
         Assert.Equal(once.Targets, again.Targets);
@@ -207,7 +207,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     public void AnEpochPutsEachDigitFirstOnceInAnOrderOfItsOwn()
     {
         MultiMnist generator = OnMnistTest();
-        MultiMnistPairs epoch0 = generator.Epoch(0, count: 10_000), epoch1 = generator.Epoch(1, count: 10_000);
+        MultiMnistPairs epoch0 = MultiMnistPairs.Epoch(generator, 0, count: 10_000), epoch1 = MultiMnistPairs.Epoch(generator, 1, count: 10_000);
 
         int[] firsts0 = [.. Enumerable.Range(0, 10_000).Select(k => epoch0[k].First)];
         int[] firsts1 = [.. Enumerable.Range(0, 10_000).Select(k => epoch1[k].First)];
@@ -221,9 +221,9 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void EachEpochPairsTheDigitsAfreshAndTheSameEpochAlwaysAlike()
     {
-        MultiMnistPairs epoch2 = OnMnistTest().Epoch(2, count: 10_000);
-        MultiMnistPairs epoch2Again = OnMnistTest().Epoch(2, count: 10_000);
-        MultiMnistPairs epoch3 = OnMnistTest().Epoch(3, count: 10_000);
+        MultiMnistPairs epoch2 = MultiMnistPairs.Epoch(OnMnistTest(), 2, count: 10_000);
+        MultiMnistPairs epoch2Again = MultiMnistPairs.Epoch(OnMnistTest(), 2, count: 10_000);
+        MultiMnistPairs epoch3 = MultiMnistPairs.Epoch(OnMnistTest(), 3, count: 10_000);
 
         var partners2 = Enumerable.Range(0, 10_000).Select(k => epoch2[k]).ToDictionary(p => p.First, p => p.Second);
         var partners3 = Enumerable.Range(0, 10_000).Select(k => epoch3[k]).ToDictionary(p => p.First, p => p.Second);
@@ -235,7 +235,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void AnyRangeOfAnEpochHoldsTheSamePairsAsTheWholeEpoch()
     {
-        MultiMnistPairs epoch = OnMnistTest().Epoch(5, count: 300);
+        MultiMnistPairs epoch = MultiMnistPairs.Epoch(OnMnistTest(), 5, count: 300);
         MultiMnistBatch whole = epoch.Take(0, 300);
 
         MultiMnistBatch middle = epoch.Take(120, 50);
@@ -250,7 +250,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void WithShiftUpToThePadEveryDigitStaysWhole()
     {
-        MultiMnistPairs pairs = OnMnistTest(shift: 4, pad: 4).TestPairs();
+        MultiMnistPairs pairs = MultiMnistPairs.Test(OnMnistTest(shift: 4, pad: 4));
         MultiMnistBatch batch = pairs.Take(0, pairs.Count);
 
         for (int k = 0; k < pairs.Count; k++)
@@ -268,7 +268,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         corner[14 * MnistSide + 14] = 255;      // centre pixel: always kept
         var other = new byte[MnistSide * MnistSide];
         other[14 * MnistSide + 14] = 100;
-        MultiMnistPairs pairs = HandMade(MnistSide, [corner, other], labels: [0, 1], shift: 6, pad: 4).TestPairs(count: 400);
+        MultiMnistPairs pairs = MultiMnistPairs.Test(HandMade(MnistSide, [corner, other], labels: [0, 1], shift: 6, pad: 4), count: 400);
 
         MultiMnistBatch batch = pairs.Take(0, pairs.Count);
         int[] kept = [.. Enumerable.Range(0, pairs.Count).Where(k => pairs[k].First == 0).Select(k => Ink(Target(batch, k, 0)))];
@@ -283,8 +283,8 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     [Fact]
     public void TheMeasuredOverlapOfTheDigitsBoxesOnTheMnistTestPairs()
     {
-        double paper = OnMnistTest(shift: 4, pad: 4).TestPairs().MeanOverlap();
-        double authors = OnMnistTest(shift: 6, pad: 4).TestPairs().MeanOverlap();
+        double paper = MultiMnistPairs.Test(OnMnistTest(shift: 4, pad: 4)).MeanOverlap();
+        double authors = MultiMnistPairs.Test(OnMnistTest(shift: 6, pad: 4)).MeanOverlap();
 
         output.WriteLine($"Mean bounding-box overlap (shared area / smaller box), 10,000 MNIST test pairs, seed 7: " +
             $"shift 4 pad 4 {paper:P1}, shift 6 pad 4 {authors:P1}.");
@@ -299,7 +299,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         // P(|d|) = (9 - |d|)/81 (times 2 for d != 0), so E|d| = 2 * sum_{d=1..8} d(9 - d) / 81 = 240/81, and with
         // independent axes the expected shared area is (1 - E|d|/28)^2 = 0.7996 of a frame.
         double expected = Math.Pow(1 - 240.0 / 81 / MnistSide, 2);
-        MultiMnistPairs pairs = OnMnistTest().TestPairs();
+        MultiMnistPairs pairs = MultiMnistPairs.Test(OnMnistTest());
         BoundingBox Frame(int dx, int dy) => new(4 + dy, 4 + dx, 4 + dy + MnistSide, 4 + dx + MnistSide);
 
         double measured = Enumerable.Range(0, pairs.Count)
@@ -338,7 +338,7 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
         Assert.Equal(new BoundingBox(0, 0, 2, 4), BoundingBox.Of(a, 4));
         Assert.Equal(new BoundingBox(1, 2, 4, 4), BoundingBox.Of(b, 4));
         Assert.Equal(BoundingBox.Empty, BoundingBox.Of(new byte[16], 4));
-        Assert.Equal(2.0 / 6, twoDigits.TestPairs(count: 2).MeanOverlap(), 12);
+        Assert.Equal(2.0 / 6, MultiMnistPairs.Test(twoDigits, count: 2).MeanOverlap(), 12);
     }
 
     [Fact]

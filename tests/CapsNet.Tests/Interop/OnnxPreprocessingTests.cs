@@ -35,11 +35,11 @@ public sealed class ShippedModelExport : IDisposable
         Predictor = new Predictor(Model, CPU);
     }
 
-    public CapsNetConfig Config { get; }
-    public CapsuleNetwork Model { get; }
-    public string OnnxFile { get; }
-    public InferenceSession Session { get; }
-    public Predictor Predictor { get; }
+    internal CapsNetConfig Config { get; }
+    internal CapsuleNetwork Model { get; }
+    internal string OnnxFile { get; }
+    internal InferenceSession Session { get; }
+    internal Predictor Predictor { get; }
 
     public void Dispose()
     {

@@ -102,7 +102,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--save_dir", saveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 --shift_fraction=0.1 --seed=9 --precision=fp32 --train_samples=40 --test_samples=20", stdout);
+        Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 --shift_fraction=0.1 --seed=9 --precision=fp32 --dataset=mnist --train_samples=40 --test_samples=20", stdout);
         Assert.Contains("Data: 40 training and 20 validation (the test set) images", stdout);
         Assert.Contains("Resuming at epoch 2/2", stdout);
         Assert.Equal(["0", "1"], LogEpochs(saveDir));
