@@ -109,7 +109,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void MissingDataFolderIsNamed()
     {
-        AssertRejected(1, "Data set '/nonexistent/mnist' is neither mnist nor fashion-mnist nor a folder.", "-t", "--data_dir", "/nonexistent/mnist");
+        AssertRejected(1, "Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.", "-t", "--data_dir", "/nonexistent/mnist");
     }
 
     [Fact]

@@ -33,14 +33,14 @@ public sealed class DataSetCommandTests : IDisposable
     public void AShapesFolderIsLearnedAndTestingRebuildsTheColourModelFromItsJson()
     {
         string root = _dir.File("shapes");
-        ShapesFolder.Write(root, trainPerClass: 100, testPerClass: 20);
+        ShapesFolder.Write(root, trainPerClass: 100, testPerClass: 20, side: 24);
 
         var (trainExit, trainOut, trainErr) = CapsNetInProcess.Run("train", "--dataset", root, "--epochs", "4", "--batch_size", "10",
             "--lr", "0.003", "--save_dir", SaveDir);
 
         Assert.True(trainExit == 0, trainOut + trainErr);
-        Assert.Contains("(3x32x32, 3 classes)", trainOut);
-        Assert.Contains("primary_caps (Reshape, Squash)    (None, 2048, 8)", trainOut);  // 8x8x32
+        Assert.Contains("(3x24x24, 3 classes)", trainOut);
+        Assert.Contains("primary_caps (Reshape, Squash)    (None, 512, 8)", trainOut);  // 4x4x32
         Assert.InRange(LastValAccuracy(trainOut), 0.8, 1.0);  // chance is 1/3
 
         // Only -w: the model, the data set and its conversion all come from trained_model.json; --digit defaults to the last class, 2.
@@ -53,8 +53,8 @@ public sealed class DataSetCommandTests : IDisposable
         Assert.InRange(accuracy, 0.8, 1.0);
         using var recon = Image.Load(Path.Combine(work, "result", "real_and_recon.png"));
         using var manipulated = Image.Load(Path.Combine(work, "result", "manipulate-2.png"));
-        Assert.Equal((320, 320, 24), (recon.Width, recon.Height, recon.PixelType.BitsPerPixel));
-        Assert.Equal((11 * 32, 16 * 32, 24), (manipulated.Width, manipulated.Height, manipulated.PixelType.BitsPerPixel));
+        Assert.Equal((240, 240, 24), (recon.Width, recon.Height, recon.PixelType.BitsPerPixel));
+        Assert.Equal((11 * 24, 16 * 24, 24), (manipulated.Width, manipulated.Height, manipulated.PixelType.BitsPerPixel));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ public sealed class InterruptionTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    // Five batches an epoch, so that a signal can arrive in the middle of one.
     private static string[] Args(string saveDir, int epochs, params string[] more) =>
-        ["--epochs", epochs.ToString(), "--train_samples", "500", "--test_samples", "100", "--seed", "11", "--save_dir", saveDir, .. more];
+        ["--epochs", epochs.ToString(), "--train_samples", "200", "--batch_size", "40", "--test_samples", "40", "--seed", "11", "--save_dir", saveDir, .. more];
 
     private static int NextEpoch(string saveDir) =>
         Checkpoint.Read(saveDir)!.NextEpoch;
@@ -65,9 +66,9 @@ public sealed class InterruptionTests : IDisposable
     {
         string straight = _dir.File("straight"), resumed = _dir.File("resumed");
 
-        var uninterrupted = CapsNetProcess.Run(Args(straight, 2));
-        var firstHalf = CapsNetProcess.Run(Args(resumed, 1));
-        var secondHalf = CapsNetProcess.Run(Args(resumed, 2, "--resume"));
+        var uninterrupted = CapsNetInProcess.Run(Args(straight, 2));
+        var firstHalf = CapsNetInProcess.Run(Args(resumed, 1));
+        var secondHalf = CapsNetInProcess.Run(Args(resumed, 2, "--resume"));
 
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
         Assert.True(firstHalf.ExitCode == 0, firstHalf.Stderr);
@@ -80,7 +81,7 @@ public sealed class InterruptionTests : IDisposable
     {
         string saveDir = _dir.File("empty");
 
-        var (exitCode, _, stderr) = CapsNetProcess.Run(Args(saveDir, 2, "--resume"));
+        var (exitCode, _, stderr) = CapsNetInProcess.Run(Args(saveDir, 2, "--resume"));
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: Cannot resume: no checkpoint.json in '{saveDir}'. Train without --resume first.", stderr.Trim());

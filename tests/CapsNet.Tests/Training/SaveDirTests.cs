@@ -205,7 +205,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
             var resumed = CapsNetInProcess.Run(Args(saveDir, 1, "--resume"));
 
             Assert.Equal(1, exitCode);
-            Assert.Equal($"error: Another training run is writing to '{saveDir}'; wait for it to end, or choose another --save_dir.", stderr.Trim());
+            Assert.Equal($"error: Another run is writing to '{saveDir}'. Wait for it to end, or choose another --save_dir.", stderr.Trim());
             Assert.DoesNotContain("Total params", stdout);  // stopped before building the model or loading data
             Assert.Equal((1, stderr), (resumed.ExitCode, resumed.Stderr));
             Assert.Equal(before, Snapshot(saveDir));
