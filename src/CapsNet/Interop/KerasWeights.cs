@@ -59,7 +59,15 @@ public static class KerasWeights
     {
         using ImportedWeights weights = Read(path);
         var model = new CapsuleNetwork(weights.Config with { Routings = routings });
-        model.load_state_dict(weights.StateDict);
+        try
+        {
+            WeightsFile.Assign(model, weights.StateDict, path);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return model;
     }
 }

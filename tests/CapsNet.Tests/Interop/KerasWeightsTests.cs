@@ -168,4 +168,23 @@ public sealed class KerasWeightsTests : IDisposable
         Assert.False(KerasWeights.IsHdf5(pt));
         Assert.True(KerasWeights.IsHdf5(otherHdf5));
     }
+
+    [Fact]
+    public void KerasWeightsHoldingNaNAreRefusedByPredictAndConvertAlike()
+    {
+        using var source = Build(seed: 1);
+        KerasLayout layout = KerasLayout.Of(source, KerasLayout.TfKerasDense);
+        layout.Weights["digitcaps"][0].Values[12345] = float.NaN;
+        layout.Weights["conv1"][1].Values[0] = float.PositiveInfinity;
+        string path = layout.Write(_dir.File("nan.h5"));
+        using var model = Build(seed: 2);
+
+        string loaded = Assert.Throws<UserInputException>(() => GivenWeights.Load(model, path)).Message;
+        string converted = Assert.Throws<UserInputException>(() => KerasWeights.ReadModel(path)).Message;
+
+        string expected = $"Weights file '{path}': conv1.bias holds 1 infinite value(s); digit_caps.weight holds 1 NaN value(s). " +
+            "Weights must be finite numbers: the file is damaged or was saved by a run that diverged.";
+        Assert.Equal(expected, loaded);
+        Assert.Equal(expected, converted);
+    }
 }
