@@ -22,6 +22,9 @@ public sealed class DataSet : IDisposable
 
     public ImageSet Test { get; }
 
+    /// <summary>What the caller should tell the user about how the set was found (links to folders not followed, say).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public int Channels => Test.Channels;
 
     public int Side => Test.Side;
