@@ -38,7 +38,7 @@ internal readonly record struct FileNode(FileKind Kind, string Identity)
             int error = Marshal.GetLastPInvokeError();
             if (error is NoEntry or NotDirectory)
                 return null;
-            throw new IOException($"'{path}': {Marshal.GetPInvokeErrorMessage(error)}");
+            throw new IOException(Marshal.GetPInvokeErrorMessage(error));
         }
         FileKind kind = (BitConverter.ToUInt16(buffer, 28) & 0xf000) switch
         {

@@ -122,6 +122,26 @@ public sealed class OutputPathTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir.Path));
     }
 
+    [Fact]
+    public void AnOutputInAFolderThatCannotBeSearchedIsNamedWithTheSystemsReason()
+    {
+        string locked = _dir.File("locked");
+        Directory.CreateDirectory(locked);
+        string path = Path.Combine(locked, "predictions.csv");
+        Sh($"chmod 755 '{_dir.Path}' && chmod 000 '{locked}'");
+        try
+        {
+            var error = Unprivileged.Run(() => Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(path, "a,b\n")));
+
+            Assert.Equal($"Could not write '{path}': Permission denied.", error.Message);
+        }
+        finally
+        {
+            Sh($"chmod 755 '{locked}'");
+        }
+        Assert.Empty(Directory.GetFileSystemEntries(locked));
+    }
+
     private static Socket? Make(string make, string path)
     {
         if (make != "socket")
