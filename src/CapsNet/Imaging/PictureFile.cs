@@ -43,6 +43,9 @@ internal sealed class PictureFile : IDisposable
         FileStream? stream = null;
         try
         {
+            // Opening a FIFO waits for a writer, and a device never ends: only a regular file is read.
+            if (FileNode.Of(path) is { Kind: not FileKind.Regular } node)
+                throw new UserInputException($"is {node.Described}, not a picture file");
             stream = File.OpenRead(path);
             IImageFormat format = Image.DetectFormat(stream) ?? throw new UserInputException("not an image in a known format");
             IImageInfo info = Identify(stream, format);

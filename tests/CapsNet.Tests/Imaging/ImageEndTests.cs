@@ -131,4 +131,16 @@ public sealed class ImageEndTests : IDisposable
         }
         Assert.Equal(JpegCut, ReadError(cut));
     }
+
+    [Fact]
+    public async Task AFifoOrADeviceIsRefusedWithoutReadingIt()
+    {
+        // Opening a FIFO to read waits for a writer: the old reader hung here. Both made in the test's own folder.
+        string fifo = _dir.File("drawing.png"), device = _dir.File("zeros.png");
+        OutputPathTests.Sh($"mkfifo '{fifo}' && mknod '{device}' c 1 5");
+
+        string[] errors = await Task.Run(() => new[] { ReadError(fifo), ReadError(device) }).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(["is a FIFO (named pipe), not a picture file", "is a character device, not a picture file"], errors);
+    }
 }
