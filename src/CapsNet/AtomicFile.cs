@@ -6,29 +6,39 @@ namespace CapsNet;
 /// <summary>
 /// Writes a file under a temporary name in the same folder, flushes it to disk, renames it into place and flushes
 /// the folder, so readers and crashes (a kill, a power cut) only ever see the old file or the complete new one.
+/// Only a regular file is replaced, and a symbolic link to one is written through (<see cref="OutputPath"/>); the
+/// temporary is locked while it is written, and those that interrupted writes of the same name left are removed
+/// first (<see cref="WriteTemporary"/>).
 /// </summary>
 internal static partial class AtomicFile
 {
     /// <param name="faults">Where a training run's writes report their moments to the fault-injection tests.</param>
     public static void Write(string path, Action<Stream> write, FaultPoints? faults = null)
     {
-        string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryName(Path.GetFileName(fullPath)));
+        string? target = null, temporary = null;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            target = OutputPath.Resolve(path);
+            string folder = Path.GetDirectoryName(target)!, name = Path.GetFileName(target);
+            WriteTemporary.RemoveStale(folder, name);
+            using (FileStream stream = WriteTemporary.Create(folder, name, out string created))
             {
+                temporary = created;
                 write(stream);
                 stream.Flush(flushToDisk: true);
+                // Renamed still locked, so that no remover takes the finished file; Windows renames no open file.
+                if (!OperatingSystem.IsWindows())
+                    MoveIntoPlace(temporary, target, faults);
             }
-            MoveIntoPlace(temporary, fullPath, faults);
+            if (OperatingSystem.IsWindows())
+                MoveIntoPlace(temporary, target, faults);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             DeleteQuietly(temporary);
             // .NET appends " : '<temporary path>'" to system errors; the user knows the file by its real name.
             string reason = e.Message.Split(" : '")[0].TrimEnd('.');
-            string kept = File.Exists(fullPath) ? " The previous file is kept." : "";
+            string kept = target is not null && File.Exists(target) ? " The previous file is kept." : "";
             throw new UserInputException($"Could not write '{path}': {reason}.{kept}", e);
         }
         catch
@@ -87,8 +97,10 @@ internal static partial class AtomicFile
     }
 
     // Cleanup must not replace the error that brought us here (the folder may be gone, say).
-    private static void DeleteQuietly(string path)
+    private static void DeleteQuietly(string? path)
     {
+        if (path is null)
+            return;
         try
         {
             File.Delete(path);

@@ -116,6 +116,75 @@ public sealed class AtomicFileTests : IDisposable
     private static byte[] Filled(int length, byte value) => Enumerable.Repeat(value, length).ToArray();
 
     [Fact]
+    public void TheNextWriteRemovesTheTemporariesOfInterruptedWritesAndNoOthers()
+    {
+        // Each temporary is locked by a process of its own, as a write holds its temporary; two of them are killed
+        // mid-write, as an interrupted write is, and the kernel drops their locks.
+        string path = _dir.File("predictions.csv");
+        string killed = _dir.File(AtomicFile.TemporaryName("predictions.csv")), killedToo = _dir.File(AtomicFile.TemporaryName("predictions.csv"));
+        string running = _dir.File(AtomicFile.TemporaryName("predictions.csv")), otherName = _dir.File(AtomicFile.TemporaryName("log.csv"));
+        using Process writer = HoldLock(running), otherWriter = HoldLock(otherName);
+        foreach (string temporary in new[] { killed, killedToo })
+        {
+            using Process interrupted = HoldLock(temporary);
+            interrupted.Kill(entireProcessTree: true);
+            interrupted.WaitForExit();
+        }
+        try
+        {
+            Assert.True(File.Exists(killed) && File.Exists(killedToo), "a killed write leaves its temporary");
+
+            AtomicFile.WriteAllText(path, "a,b\n");
+
+            Assert.Equal("a,b\n", File.ReadAllText(path));
+            Assert.Equal(new[] { otherName, path, running }.Order(StringComparer.Ordinal), Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
+
+            writer.Kill(entireProcessTree: true);
+            writer.WaitForExit();
+            AtomicFile.WriteAllText(path, "c,d\n");
+
+            Assert.Equal(new[] { otherName, path }.Order(StringComparer.Ordinal), Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            writer.Kill(entireProcessTree: true);
+            otherWriter.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public void AWriteHoldsItsTemporaryLockedUntilItIsInPlace()
+    {
+        string path = _dir.File("trained_model.pt");
+        int? lockTaken = null;
+
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Filled(1000, 7));
+            string temporary = Directory.GetFiles(_dir.Path).Single();
+            // flock(1) -n fails at once, with exit code 1, on a file another holds.
+            using var probe = Process.Start(new ProcessStartInfo("flock", ["-n", temporary, "true"]))!;
+            probe.WaitForExit();
+            lockTaken = probe.ExitCode;
+        });
+
+        Assert.Equal(1, lockTaken);
+        Assert.Equal(Filled(1000, 7), File.ReadAllBytes(path));
+    }
+
+    /// <summary>A process that creates <paramref name="temporary"/> with a byte in it and holds an exclusive flock on it until killed.</summary>
+    private static Process HoldLock(string temporary)
+    {
+        File.WriteAllText(temporary, "x");
+        var process = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--close", temporary, "sh", "-c", "echo locked; exec sleep 120"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        Assert.Equal("locked", process.StandardOutput.ReadLine());
+        return process;
+    }
+
+    [Fact]
     public void DiskFullIsReportedAndTheOldFileStays()
     {
         // A real full disk: a 256 KiB tmpfs (the tests run as root, as CI does).

@@ -31,6 +31,9 @@ internal sealed class DataSet : IDisposable
     /// </summary>
     public PairedDigits? Pairs { get; init; }
 
+    /// <summary>What the caller should tell the user about how the set was found (links to folders not followed, say).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public int Channels => Test.Channels;
 
     /// <summary>The side of the images the network takes: a pair's canvas for MultiMNIST.</summary>

@@ -97,18 +97,20 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
         md5.AppendData(magicBytes);
         md5.AppendData(dimensionBytes);
 
-        var dimensions = new int[rank];
+        // Sizes are unsigned 32-bit big-endian: 0x80000000 images is 2^31 of them, not a negative count.
+        var sizes = new uint[rank];
         Int128 payloadLength = 1;
         for (int d = 0; d < rank; d++)
         {
-            dimensions[d] = BinaryPrimitives.ReadInt32BigEndian(dimensionBytes.AsSpan(4 * d));
-            if (dimensions[d] <= 0)
-                throw Invalid(path, $"has dimension {d} of size {dimensions[d]}; sizes must be positive");
-            payloadLength *= dimensions[d];
+            sizes[d] = BinaryPrimitives.ReadUInt32BigEndian(dimensionBytes.AsSpan(4 * d));
+            if (sizes[d] == 0)
+                throw Invalid(path, $"has dimension {d} of size 0; sizes must be positive");
+            payloadLength *= sizes[d];
         }
         if (payloadLength > MaxPayloadBytes)
-            throw Invalid(path, $"declares {Shape(dimensions)} = {payloadLength:N0} bytes, more than the {MaxPayloadBytes:N0} an IDX file may hold here");
-        return (dimensions, 4 + 4 * rank, (int)payloadLength);
+            throw Invalid(path, $"declares {string.Join("x", sizes)} = {payloadLength:N0} bytes, more than the {MaxPayloadBytes:N0} an IDX file may hold here");
+        // Within one array's length, every size fits an int.
+        return (sizes.Select(size => (int)size).ToArray(), 4 + 4 * rank, (int)payloadLength);
     }
 
     // Grows the buffer as data arrives rather than trusting the header with one allocation of its size.

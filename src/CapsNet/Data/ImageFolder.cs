@@ -36,8 +36,9 @@ internal static class ImageFolder
         if (classes.Count < 2)
             throw new UserInputException($"'{classDir}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; CapsNet needs at least 2.");
         var problems = new List<string>();
-        List<(string Path, long Label)>? trainFiles = request.WithTrain ? ListFiles(trainDir, classes, problems) : null;
-        List<(string Path, long Label)> testFiles = ListFiles(testDir, classes, problems);
+        var warnings = new List<string>();
+        List<(string Path, long Label)>? trainFiles = request.WithTrain ? ListFiles(trainDir, classes, problems, warnings) : null;
+        List<(string Path, long Label)> testFiles = ListFiles(testDir, classes, problems, warnings);
         if (problems.Count > 0)
             throw new UserInputException($"Image folder '{root}': {Summarise(problems)}");
 
@@ -50,37 +51,53 @@ internal static class ImageFolder
 
         ImageSet? train = trainFiles is null ? null : Pack(decoded[..trainFiles.Count], trainFiles, channels, side);
         ImageSet test = Pack(decoded[(trainFiles?.Count ?? 0)..], testFiles, channels, side);
-        return new DataSet(Path.GetFullPath(root), classes, train, test) { Resizable = true };
+        return new DataSet(Path.GetFullPath(root), classes, train, test) { Resizable = true, Warnings = warnings };
     }
 
-    private static string[] ClassFolders(string dir) =>
-        Directory.GetDirectories(dir).Select(Path.GetFileName).Where(name => !name!.StartsWith('.')).Order(StringComparer.Ordinal).ToArray()!;
+    private static string[] ClassFolders(string dir)
+    {
+        try
+        {
+            return Directory.GetDirectories(dir).Select(Path.GetFileName).Where(name => !name!.StartsWith('.')).Order(StringComparer.Ordinal).ToArray()!;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = e is UnauthorizedAccessException ? "permission denied" : e.Message.TrimEnd('.');
+            throw new UserInputException($"Folder '{dir}' cannot be read ({reason}).", e);
+        }
+    }
 
     /// <summary>
     /// The images of each class, taken one per class in turn (round robin), so the first N of a split hold
-    /// every class and a subset is as balanced as the folder.
+    /// every class and a subset is as balanced as the folder. Each class folder is searched with its links to
+    /// folders, each real folder once (<see cref="FileWalk"/>); the links not followed are told in <paramref name="warnings"/>.
     /// </summary>
-    private static List<(string Path, long Label)> ListFiles(string splitDir, IReadOnlyList<string> classes, List<string> problems)
+    private static List<(string Path, long Label)> ListFiles(string splitDir, IReadOnlyList<string> classes, List<string> problems, List<string> warnings)
     {
-        string split = Path.GetFileName(splitDir);
+        string split = Path.GetFileName(splitDir), root = Path.GetDirectoryName(splitDir)!;
         foreach (string folder in ClassFolders(splitDir).Where(f => !classes.Contains(f)))
             problems.Add($"{split}/{folder} is a class the model does not have (classes: {string.Join(", ", classes)})");
-        var perClass = new List<string[]>();
+        var perClass = new List<IReadOnlyList<string>>();
         foreach (string name in classes)
         {
             string dir = Path.Combine(splitDir, name);
-            string[] files = Directory.Exists(dir)
-                ? Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-                    .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToArray()
-                : [];
-            if (files.Length == 0 && (split == "train" || Directory.Exists(dir)))
+            IReadOnlyList<string> files = [];
+            bool unreadable = false;
+            if (Directory.Exists(dir))
+            {
+                FileWalk walk = FileWalk.Under(dir, file => !file.StartsWith('.'));
+                (files, unreadable) = (walk.Files, walk.Unreadable.Count > 0);
+                warnings.AddRange(walk.Warnings);
+                problems.AddRange(walk.Unreadable.Select(u => $"{Path.GetRelativePath(root, u.Path)}: {u.Problem}"));
+            }
+            if (files.Count == 0 && !unreadable && (split == "train" || Directory.Exists(dir)))
                 problems.Add($"{split}/{name} holds no images");
             perClass.Add(files);
         }
         var ordered = new List<(string, long)>();
-        for (int k = 0; perClass.Any(files => k < files.Length); k++)
+        for (int k = 0; perClass.Any(files => k < files.Count); k++)
             for (int label = 0; label < perClass.Count; label++)
-                if (k < perClass[label].Length)
+                if (k < perClass[label].Count)
                     ordered.Add((perClass[label][k], label));
         return ordered;
     }

@@ -54,7 +54,7 @@ internal static class WeightsFile
 
     /// <summary>
     /// Copies a state dict read from <paramref name="path"/> into the module; it must hold exactly the module's
-    /// tensors with the module's shapes.
+    /// tensors with the module's shapes, every value finite.
     /// </summary>
     public static void Assign(nn.Module module, IDictionary stored, string path)
     {
@@ -66,6 +66,11 @@ internal static class WeightsFile
             string model = File.Exists(json) ? $"the model '{json}' describes" : "this model";
             throw new UserInputException($"Weights file '{path}' does not fit {model}: {string.Join("; ", problems)}.");
         }
+        // A NaN or an infinity spreads to every score: the model would answer, and every answer would be wrong.
+        string[] notFinite = expected.Keys.Select(name => NotFinite(name, (Tensor)stored[name]!)).OfType<string>().ToArray();
+        if (notFinite.Length > 0)
+            throw new UserInputException($"Weights file '{path}': {string.Join("; ", notFinite)}. Weights must be finite numbers: " +
+                "the file is damaged or was saved by a run that diverged.");
 
         using var noGrad = no_grad();
         foreach (var (name, target) in expected)
@@ -102,6 +107,21 @@ internal static class WeightsFile
         }
         foreach (string name in stored.Keys.Cast<string>().Where(name => !expected.ContainsKey(name)).Order())
             yield return $"unexpected {name}";
+    }
+
+    /// <summary>What in <paramref name="tensor"/> is not a finite number, or null when all of it is.</summary>
+    private static string? NotFinite(string name, Tensor tensor)
+    {
+        if (!tensor.is_floating_point())
+            return null;
+        using var scope = NewDisposeScope();
+        long nan = tensor.isnan().sum().item<long>(), infinite = tensor.isinf().sum().item<long>();
+        var counts = new List<string>();
+        if (nan > 0)
+            counts.Add($"{nan:N0} NaN value(s)");
+        if (infinite > 0)
+            counts.Add($"{infinite:N0} infinite value(s)");
+        return counts.Count == 0 ? null : $"{name} holds {string.Join(" and ", counts)}";
     }
 
     private static string ClassHint(string name, Tensor found, Tensor needed) =>

@@ -320,7 +320,9 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void NanLossStopsTrainingNamingEpochAndBatchAndWritesNoEpochFiles()
     {
-        string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["decoder.4.bias"].fill_(double.NaN));
+        // Finite weights (NaN ones are refused when loaded) that overflow: conv1 gives infinities, and the primary
+        // capsules' weights of both signs turn them into NaN.
+        string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["conv1.weight"].fill_(float.MaxValue));
 
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
 

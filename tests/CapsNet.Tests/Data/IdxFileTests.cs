@@ -196,16 +196,28 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void ZeroOrNegativeDimensionIsReported()
+    public void ZeroDimensionIsReported()
     {
         byte[] bytes = TwoImages();
         bytes[11] = 0;
         string zero = WritePlain("zero", bytes);
-        bytes[8] = 0xff;
-        string negative = WritePlain("negative", bytes);
 
-        Assert.Contains("has dimension 1 of size 0", ErrorOf(() => IdxFile.Read(zero, IdxFile.ImagesMagic)));
-        Assert.Contains("has dimension 1 of size -16777216", ErrorOf(() => IdxFile.Read(negative, IdxFile.ImagesMagic)));
+        Assert.Contains("has dimension 1 of size 0; sizes must be positive", ErrorOf(() => IdxFile.Read(zero, IdxFile.ImagesMagic)));
+    }
+
+    [Fact]
+    public void SizesAreUnsigned()
+    {
+        // 0x80000000 images of 1x1: 2^31, which a signed read takes for -2147483648.
+        string images = WritePlain("two-to-the-31", [0, 0, 8, 3, 0x80, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+        // 0xff000000 rows: 4,278,190,080, not -16777216.
+        byte[] bytes = TwoImages();
+        (bytes[8], bytes[9], bytes[10], bytes[11]) = (0xff, 0, 0, 0);
+        string rows = WritePlain("rows", bytes);
+
+        Assert.Equal($"Data file '{images}' declares 2147483648x1x1 = 2,147,483,648 bytes, more than the 2,147,483,591 an IDX file may hold here.",
+            ErrorOf(() => IdxFile.Read(images, IdxFile.ImagesMagic)));
+        Assert.Contains("declares 2x4278190080x3 = 25,669,140,480 bytes", ErrorOf(() => IdxFile.Read(rows, IdxFile.ImagesMagic)));
     }
 
     [Fact]

@@ -280,4 +280,40 @@ public sealed class ImageFolderTests : IDisposable
 
         Assert.Equal("declares 60000x60000 pixels, more than the 100,000,000 accepted", error.Message);
     }
+
+    [Fact]
+    public async Task ALinkBackUpInAClassFolderIsFollowedNeverAndTold()
+    {
+        WriteTwoClassFolder(width: 20, height: 20);
+        string a = Path.Combine(Root, "train", "a");
+        Directory.CreateDirectory(Path.Combine(a, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(a, "sub", "back"), "..");
+        Directory.CreateSymbolicLink(Path.Combine(a, "up"), ".");
+
+        using var data = await Task.Run(() => DataSets.Load(new DataRequest(Root))).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal([0L, 1], data.Train!.LabelArray());
+        Assert.Equal([$"'{Path.Combine(a, "up")}' leads back to '{a}', which holds it; not followed",
+            $"'{Path.Combine(a, "sub", "back")}' leads back to '{a}', which holds it; not followed"], data.Warnings);
+    }
+
+    [Fact]
+    public void AnUnreadableFolderInAClassIsNamed()
+    {
+        WriteTwoClassFolder(width: 20, height: 20);
+        string hidden = Path.Combine(Root, "train", "b", "private");
+        Directory.CreateDirectory(hidden);
+        // The temp folder is the test user's alone (0700); the others may read the rest.
+        OutputPathTests.Sh($"chmod 755 '{_dir.Path}' && chmod 000 '{hidden}'");
+        try
+        {
+            string message = Unprivileged.Run(() => ErrorOf(new DataRequest(Root)));
+
+            Assert.Equal($"Image folder '{Root}': train/b/private: folder cannot be read (permission denied).", message);
+        }
+        finally
+        {
+            OutputPathTests.Sh($"chmod 755 '{hidden}'");
+        }
+    }
 }

@@ -184,4 +184,24 @@ public sealed class KerasWeightsTests : IDisposable
         Assert.False(KerasWeights.IsHdf5(pt));
         Assert.True(KerasWeights.IsHdf5(otherHdf5));
     }
+
+    [Fact]
+    public void KerasWeightsHoldingNaNAreRefusedByPredictAndConvertAlike()
+    {
+        using var source = Build(seed: 1);
+        KerasLayout layout = KerasLayout.Of(source, KerasLayout.TfKerasDense);
+        layout.Weights["digitcaps"][0].Values[12345] = float.NaN;
+        layout.Weights["conv1"][1].Values[0] = float.PositiveInfinity;
+        string path = layout.Write(_dir.File("nan.h5"));
+        using var model = Build(seed: 2);
+
+        string loaded = Assert.Throws<UserInputException>(() => Load(model, path)).Message;
+        string converted = Assert.Throws<UserInputException>(() => KerasConvert.Convert(path, _dir.File("nan.pt"), routings: 3)).Message;
+
+        string expected = $"Weights file '{path}': conv1.bias holds 1 infinite value(s); digit_caps.weight holds 1 NaN value(s). " +
+            "Weights must be finite numbers: the file is damaged or was saved by a run that diverged.";
+        Assert.Equal(expected, loaded);
+        Assert.Equal(expected, converted);
+        Assert.False(File.Exists(_dir.File("nan.pt")));
+    }
 }

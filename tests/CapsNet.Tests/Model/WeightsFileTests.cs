@@ -128,4 +128,40 @@ public sealed class WeightsFileTests : IDisposable
         Assert.StartsWith($"Weights file '{random}' is not a PyTorch state dict", LoadError(random));
         Assert.StartsWith($"Weights file '{png}' is not a PyTorch state dict", LoadError(png));
     }
+
+    [Fact]
+    public void ANaNOrAnInfinityIsRefusedNamingEachTensor()
+    {
+        string path = EditedWeights.Write(_dir.File("diverged.pt"), state =>
+        {
+            state["digit_caps.weight"][3, 100, 5, 2] = tensor(float.NaN);
+            state["decoder.4.bias"][0] = tensor(float.PositiveInfinity);
+            state["decoder.4.bias"][7] = tensor(float.NegativeInfinity);
+            state["decoder.4.bias"][9] = tensor(float.NaN);
+        });
+        using var model = Build(seed: 2);
+        using var before = model.state_dict()["digit_caps.weight"].clone();
+
+        string message = Assert.Throws<UserInputException>(() => WeightsFile.Load(model, path)).Message;
+
+        Assert.Equal($"Weights file '{path}': digit_caps.weight holds 1 NaN value(s); decoder.4.bias holds 1 NaN value(s) and 2 infinite value(s). " +
+            "Weights must be finite numbers: the file is damaged or was saved by a run that diverged.", message);
+        Assert.True(model.state_dict()["digit_caps.weight"].equal(before).all().item<bool>(), "the model took some of the refused weights");
+    }
+
+    [Fact]
+    public void FiniteExtremesAreWeights()
+    {
+        string path = EditedWeights.Write(_dir.File("extreme.pt"), state =>
+        {
+            state["conv1.bias"][0] = tensor(float.MaxValue);
+            state["conv1.bias"][1] = tensor(float.Epsilon);
+        });
+        using var model = Build(seed: 2);
+
+        WeightsFile.Load(model, path);
+
+        Assert.Equal(float.MaxValue, model.state_dict()["conv1.bias"][0].item<float>());
+        Assert.Equal(float.Epsilon, model.state_dict()["conv1.bias"][1].item<float>());
+    }
 }
