@@ -98,6 +98,12 @@ internal sealed class CapsNetOptions
     {
         Description = "Picture files, or folders searched recursively for PNG, JPEG, BMP, GIF, TIFF and WebP", Arity = ArgumentArity.OneOrMore,
     };
+    public Option<long?> MaxMemory { get; } = new("--max_memory")
+    {
+        Description = "The memory a step may take, e.g. 8G or 512M; a network that needs more is refused before it is built " +
+            "[default: what the machine has available]",
+        CustomParser = ParseSize,
+    };
     public Option<bool> Resume { get; } = new("--resume")
     {
         Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch, lr schedule and the run's settings",
@@ -126,6 +132,19 @@ internal sealed class CapsNetOptions
         Words(Device, DeviceChoice.Auto);
         Words(Precision, Training.Precision);
         Words(Preprocess, Imaging.Preprocess.Auto);
+    }
+
+    /// <summary>A size in bytes, with K, M, G or T (powers of 1024) after the number, as people write it.</summary>
+    private static long? ParseSize(ArgumentResult result)
+    {
+        string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value.Trim();
+        int unit = "KMGT".IndexOf(char.ToUpperInvariant(text.LastOrDefault())) + 1;
+        string number = unit > 0 ? text[..^1] : text;
+        if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+            && double.IsFinite(value) && value > 0 && value * Math.Pow(1024, unit) < long.MaxValue)
+            return (long)(value * Math.Pow(1024, unit));
+        result.AddError($"--max_memory takes a size such as 8G or 512M, got '{text}'.");
+        return null;
     }
 
     /// <summary>A required file option of a single command, such as export's --onnx.</summary>

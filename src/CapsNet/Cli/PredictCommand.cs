@@ -10,7 +10,7 @@ internal sealed class PredictCommand : Command
         : base("predict", "Classify pictures (files or folders) with trained weights; prints a table and writes predictions.csv into --save_dir.")
     {
         Arguments.Add(o.Paths);
-        foreach (Option option in new Option[] { o.Weights, o.Routings, o.Preprocess, o.Recon, o.SaveDir, o.BatchSize, o.Device, o.Precision, o.Threads })
+        foreach (Option option in new Option[] { o.Weights, o.Routings, o.Preprocess, o.Recon, o.SaveDir, o.BatchSize, o.Device, o.Precision, o.Threads, o.MaxMemory })
             Options.Add(option);
         SetAction(parsed => context.Report(() =>
         {
@@ -23,6 +23,7 @@ internal sealed class PredictCommand : Command
                 Device = parsed.GetValue(o.Device),
                 Precision = parsed.GetValue(o.Precision),
                 Threads = parsed.GetValue(o.Threads),
+                MaxMemory = parsed.GetValue(o.MaxMemory),
             };
             return new PredictSession(context.Console, context.Error).Run(job) ? 0 : Failures.ExitCode;
         }));

@@ -15,7 +15,7 @@ internal sealed class TestCommand : Command
     }
 
     public static Option[] OptionsOf(CapsNetOptions o) =>
-        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples, o.PairShift];
+        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples, o.PairShift, o.MaxMemory];
 
     public static int Run(CapsNetOptions o, ParseResult parsed, CapsNetContext context)
     {
@@ -30,6 +30,7 @@ internal sealed class TestCommand : Command
             Dataset = parsed.GetValue(o.Dataset),
             TestSamples = parsed.GetValue(o.TestSamples),
             PairShift = parsed.GetValue(o.PairShift),
+            MaxMemory = parsed.GetValue(o.MaxMemory),
         };
         new TestSession(context.Console).Run(job);
         return 0;

@@ -38,6 +38,7 @@ internal sealed class TrainSettings
             Data(o.ValSamples, d => d.ValSamples, (d, v) => d with { ValSamples = v }),
             Data(o.PairShift, d => d.PairShift, (d, v) => d with { PairShift = v }),
             Data(o.PairsPerEpoch, d => d.PairsPerEpoch, (d, v) => d with { PairsPerEpoch = v }),
+            Bind(o.MaxMemory, false, j => j.MaxMemory, (j, v) => j with { MaxMemory = v }),
             Bind(o.Resume, false, j => j.Resume, (j, v) => j with { Resume = v }),
             Bind(o.Overwrite, false, j => j.Overwrite, (j, v) => j with { Overwrite = v }),
         ];

@@ -23,4 +23,7 @@ internal sealed record PredictJob(IReadOnlyList<string> Paths, string SaveDir, i
     public Precision Precision { get; init; }
 
     public int Threads { get; init; }
+
+    /// <summary>The memory a step may take, in bytes; null, what the machine has.</summary>
+    public long? MaxMemory { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
@@ -31,10 +30,13 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
         Device device = TorchRuntime.SelectDevice(job.Device);
         using GivenWeights given = GivenWeights.Open(weights, job.Routings);
         CapsNetConfig config = given.Config;
-        var (files, problems) = ImageFiles.Find(job.Paths);
+        var (files, problems, warnings) = ImageFiles.Find(job.Paths);
+        foreach (string warning in warnings)
+            error.WriteLine($"warning: {warning}");
         if (files.Count == 0)
             throw new UserInputException($"No pictures to predict: {string.Join("; ", problems.Select(p => $"'{p.Path}' {p.Problem}"))}.");
 
+        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, job.Precision, job.MaxMemory);
         using CapsuleNetwork model = CapsuleNetwork.Create(config, seed: 0, job.Precision, device);
         console.Line(model.Describe(device));
         given.LoadInto(model);
@@ -75,37 +77,24 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
         return problems.Count == 0;
     }
 
+    /// <summary>
+    /// The pictures decoded and prepared in parallel within a memory budget (a picture's decoded size bounds how many
+    /// are in flight), so that neither their number nor their size raises the peak; failures added to the problems.
+    /// </summary>
     private static float[]?[] Prepare(List<string> files, CapsNetConfig config, Preprocess preprocess,
         List<(string Path, string Problem)> problems, ProgressReporter progress, bool showProgress)
     {
-        var inputs = new float[]?[files.Count];
-        var failed = new ConcurrentBag<(int Index, string Problem)>();
-        void Decode(Action<int, string>? report)
-        {
-            int done = 0;
-            Parallel.For(0, files.Count, i =>
-            {
-                try
-                {
-                    using Image<Rgb24> image = ImageReader.Read(files[i]);
-                    inputs[i] = ModelInput.From(image, config.InputChannels, config.InputSide, preprocess);
-                }
-                catch (UserInputException e)
-                {
-                    failed.Add((i, e.Message));
-                }
-                int finished = Interlocked.Increment(ref done);
-                if (report is not null)
-                    lock (inputs)
-                        report(finished, "");
-            });
-        }
+        var decoder = new PictureBatchDecoder(Math.Min(PictureBatchDecoder.DefaultBudgetBytes, (MemoryPlan.AvailableBytes() ?? long.MaxValue) / 4));
+        PictureBatch<float[]> batch = null!;
+        void Decode(Action<int, string>? report) => batch = decoder.Decode(files,
+            image => ModelInput.From(image, config.InputChannels, config.InputSide, preprocess),
+            report is null ? null : done => report(done, ""));
         if (showProgress)
             progress.Run("Reading", files.Count, Decode);
         else
             Decode(null);
-        problems.AddRange(failed.OrderBy(f => f.Index).Select(f => (files[f.Index], f.Problem)));
-        return inputs;
+        problems.AddRange(batch.Failures.Select(f => (files[f.Index], f.Problem)));
+        return batch.Results;
     }
 
     /// <summary>Pairs of tiles, each input as the network saw it and its reconstruction beside it, ten pairs a row.</summary>

@@ -13,7 +13,11 @@ internal static class KerasConvert
     {
         if (!KerasWeights.IsHdf5(from))
             throw new UserInputException($"'{from}' is not a Keras .h5 weights file (no HDF5 signature); convert reads those.");
+        OutputPath.EnsureNotInput(to, from);
+        OutputPath.EnsureNotInput(ConfigFile.PathFor(to), from);
+        OutputPath.EnsureDistinct(to, "the weights", ConfigFile.PathFor(to), "their .json description");
         using var weights = GivenWeights.Open(from, routings);
+        MemoryPlan.EnsureFits(weights.Config, batchSize: 1, training: false, Precision.Fp32);
         using var model = new CapsuleNetwork(weights.Config);
         weights.LoadInto(model);
         OutputFolder.PrepareFor(to);

@@ -26,7 +26,10 @@ internal static class OnnxExport
     /// <summary>Writes the network of the weights at <paramref name="weights"/> as an ONNX model; returns its config.</summary>
     public static CapsNetConfig Export(string weights, string path, int routings, Preprocess preprocess)
     {
+        OutputPath.EnsureNotInput(path, weights);
+        OutputPath.EnsureNotInput(path, ConfigFile.PathFor(weights));
         using var given = GivenWeights.Open(weights, routings);
+        MemoryPlan.EnsureFits(given.Config, batchSize: 1, training: false, Precision.Fp32);
         Preprocess resolved = ModelInput.Resolve(preprocess, given.Config.InputChannels);  // refused before anything is read or written
         using var model = CapsuleNetwork.Create(given.Config, seed: 0, Precision.Fp32, torch.CPU);
         given.LoadInto(model);

@@ -94,6 +94,20 @@ internal static class MemoryPlan
     }
 
     /// <summary>
+    /// Fails, before the network is built, when a step of <paramref name="config"/>'s network at
+    /// <paramref name="batchSize"/> needs more memory than <paramref name="limitBytes"/> or, without a limit, than the
+    /// machine can give.
+    /// </summary>
+    public static void EnsureFits(CapsNetConfig config, int batchSize, bool training, Precision precision, long? limitBytes = null)
+    {
+        NetworkSizes sizes = Sizes(config);
+        MemoryEstimate estimate = Estimate(sizes, batchSize, training, precision);
+        if ((limitBytes ?? AvailableBytes()) is long limit
+            && TooLarge(estimate, sizes, batchSize, training, limit, limitBytes is null ? "this machine has" : "the limit is") is string fact)
+            throw new NotEnoughMemoryException(fact, batchSize);
+    }
+
+    /// <summary>
     /// Null when <paramref name="estimate"/> fits in <paramref name="limitBytes"/>; else the fact in one sentence,
     /// e.g. "A network for 3x1000x1000 images needs about 412 GB for a training step at batch size 100; this
     /// machine has 23 GB." <paramref name="limitName"/> is what the limit is ("this machine has", "the limit is").

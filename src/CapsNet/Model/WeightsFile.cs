@@ -15,6 +15,7 @@ internal static class WeightsFile
     /// <summary>Writes the .json first, so that a weights file never stands beside a stale description.</summary>
     public static void Save(CapsuleNetwork model, string path, FaultPoints? faults = null)
     {
+        OutputPath.Resolve(path);  // a folder or device there is refused before the .json is written beside it
         ConfigFile.Save(model.Config, path, faults);
         AtomicFile.Write(path, stream =>
         {

@@ -24,6 +24,9 @@ internal sealed record TestJob(string SaveDir, int BatchSize, int Seed, Precisio
 
     public int? TestSamples { get; init; }
 
+    /// <summary>The memory a step may take, in bytes; null, what the machine has.</summary>
+    public long? MaxMemory { get; init; }
+
     /// <summary>MultiMNIST: the largest shift of the test pairs' digits; null, the paper's.</summary>
     public int? PairShift { get; init; }
 }

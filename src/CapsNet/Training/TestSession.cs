@@ -31,6 +31,8 @@ internal sealed class TestSession(IAnsiConsole console)
         string dataset = job.Dataset ?? (string.IsNullOrEmpty(stored?.Dataset) ? DataConfig.DefaultDataset : stored.Dataset);
         using DataSet data = DataSets.Load(new DataRequest(dataset, WithTrain: false, TestSamples: job.TestSamples,
             Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names, PairShift: job.PairShift ?? MultiMnist.PaperShift));
+        foreach (string warning in data.Warnings)
+            console.Line($"warning: {warning}");
         CapsNetConfig config = ModelForData.Fit(stored ?? CapsNetConfig.Mnist with { Routings = job.Routings }, data);
         if (given is not null)
         {
@@ -42,6 +44,7 @@ internal sealed class TestSession(IAnsiConsole console)
         ImageSet test = pairs ?? data.Test;
         Tester.PickManipulated(test, digit, job.Seed);  // fails before any file is written
 
+        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, job.Precision, job.MaxMemory);
         using CapsuleNetwork model = CapsuleNetwork.Create(config, job.Seed, job.Precision, device);
         console.Line(ModelSummary.Format(model));
         console.Line(model.Describe(device));

@@ -20,4 +20,7 @@ internal sealed record TrainingJob(RunConfig Run, string SaveDir)
 
     /// <summary>Start over where the folder holds an unfinished run.</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>The memory a step may take, in bytes; null, what the machine has.</summary>
+    public long? MaxMemory { get; init; }
 }

@@ -22,6 +22,8 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
         Device device = TorchRuntime.SelectDevice(job.Device);
         RunConfig run = job.Run;
         using DataSet data = DataSets.Load(run.Data.Request(withTrain: true));
+        foreach (string warning in data.Warnings)
+            console.Line($"warning: {warning}");
         run = run with { Model = ModelForData.Fit(run.Model, data) };
         using HeldOut split = HeldOut.Split(data.Train!, data.Test, run.Data.ValSamples);
         IBatchSource train = data.TrainingBatches(split.Train, run.Training.Seed, run.Data.PairsPerEpoch ?? MultiMnist.DefaultEpochPairs);
@@ -32,6 +34,7 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
         using GivenWeights? start = checkpoint is null && job.Weights is not null ? GivenWeights.Open(job.Weights, run.Model.Routings) : null;
         if (start is not null)
             ModelForData.EnsureFits(start, run.Model, data.Name);
+        MemoryPlan.EnsureFits(run.Model, run.Training.BatchSize, training: true, run.Training.Precision, job.MaxMemory);
         using CapsuleNetwork model = CapsuleNetwork.Create(run.Model, run.Training.Seed, run.Training.Precision, device);
         console.Line(ModelSummary.Format(model));
         console.Line(model.Describe(device));

@@ -48,6 +48,22 @@ public sealed class InterruptionTests : IDisposable
     }
 
     [Fact]
+    public void ASignalBeforeTheFirstEpochEndsSaysNothingIsSavedAndHowToStartAgain()
+    {
+        string saveDir = _dir.File("run");
+        using var training = CapsNetProcess.Start(Args(saveDir, 3));
+        training.WaitForOutput("Epoch 1/3 1/5 ", TimeSpan.FromMinutes(5));
+
+        training.Signal(Sigterm);
+
+        Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Contains($"Interrupted before the first epoch finished: no epoch is saved in '{saveDir}'. Start again with:\n" +
+            $"  dotnet run --project src/CapsNet -c Release -- {string.Join(" ", Args(saveDir, 3))}\n", training.Stderr);
+        Assert.DoesNotContain("--resume", training.Stderr);
+        Assert.False(File.Exists(Path.Combine(saveDir, "checkpoint.json")));
+    }
+
+    [Fact]
     public void ASecondSigintQuitsAtOnce()
     {
         using var training = CapsNetProcess.Start(Args(_dir.File("run"), 3));
