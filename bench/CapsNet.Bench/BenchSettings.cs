@@ -3,7 +3,8 @@ using CapsNet.Model;
 namespace CapsNet.Bench;
 
 /// <summary>The benchmark's few flags, parsed by hand to keep the program self-contained.</summary>
-internal sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Threads = 0, int Warmup = 3, int Routings = CapsNetConfig.DefaultRoutings, Precision Precision = Precision.Fp32)
+internal sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Threads = 0, int Warmup = 3,
+    int Routings = CapsNetConfig.DefaultRoutings, Precision Precision = Precision.Fp32)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -26,7 +27,8 @@ internal sealed record BenchSettings(int BatchSize = 100, int Steps = 30, int Th
                 "--threads" => settings with { Threads = value },
                 "--warmup" => settings with { Warmup = value },
                 "--routings" => settings with { Routings = Math.Max(1, value) },
-                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --batch_size, --steps, --threads, --warmup, --routings, --precision fp32|bf16."),
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'. Options: --batch_size, --steps, --threads, --warmup, " +
+                    "--routings, --precision fp32|bf16."),
             };
         }
         return settings;

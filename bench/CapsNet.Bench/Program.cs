@@ -5,7 +5,6 @@ using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 // Times, in one process and on random data of MNIST shape: the full training step, the two convolutions

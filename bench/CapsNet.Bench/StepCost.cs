@@ -18,7 +18,8 @@ internal static class StepCost
         double predictions = 2.0 * inputs * c.PrimaryCapsuleDim * outputs;  // u_hat = W u
         // Each routing iteration weighs the predictions (s = c u_hat); all but the last also measure agreement (v . u_hat).
         double routing = 2.0 * inputs * outputs * (2 * config.Routings - 1);
-        double decoder = 2.0 * ((double)outputs * c.DecoderHidden1 + (double)c.DecoderHidden1 * c.DecoderHidden2 + (double)c.DecoderHidden2 * c.PixelCount);
+        double decoder = 2.0 * ((double)outputs * c.DecoderHidden1 + (double)c.DecoderHidden1 * c.DecoderHidden2
+            + (double)c.DecoderHidden2 * c.PixelCount);
         return 2 * conv1 + 3 * (primary + predictions + routing + decoder);
     }
 

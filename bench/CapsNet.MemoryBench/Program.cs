@@ -16,7 +16,8 @@ using SixLabors.ImageSharp.PixelFormats;
 // Each preparation is predict's for a grey MNIST model: MNIST's digit preparation to 28x28.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: pictures DIR | all-at-once DIR/SET | budget DIR/SET [MiB] | one FILE | step SIDE BATCH train|test fp32|bf16 [CHANNELS]");
+    Console.Error.WriteLine("usage: pictures DIR | all-at-once DIR/SET | budget DIR/SET [MiB] | one FILE | step SIDE BATCH train|test " +
+        "fp32|bf16 [CHANNELS]");
     return 2;
 }
 var clock = Stopwatch.StartNew();
@@ -43,8 +44,10 @@ switch (args[0])
             double decoded = Memory.PeakMiB();
             Prepare(image);
             long pixels = (long)image.Width * image.Height;
-            Console.WriteLine($"one {args[1]}: {image.Width}x{image.Height}, resident {start:F0} MiB at the start, peak {decoded:F0} MiB decoded " +
-                $"({(decoded - start) * 1048576 / pixels:F1} bytes a pixel), {Memory.PeakMiB():F0} MiB prepared ({(Memory.PeakMiB() - start) * 1048576 / pixels:F1} bytes a pixel)");
+            Console.WriteLine($"one {args[1]}: {image.Width}x{image.Height}, resident {start:F0} MiB at the start, peak {decoded:F0} MiB " +
+                "decoded " +
+                $"({(decoded - start) * 1048576 / pixels:F1} bytes a pixel), {Memory.PeakMiB():F0} MiB prepared " +
+                    $"({(Memory.PeakMiB() - start) * 1048576 / pixels:F1} bytes a pixel)");
         }
         break;
     case "step":
@@ -57,7 +60,8 @@ switch (args[0])
 return 0;
 
 void Report(int prepared) =>
-    Console.WriteLine($"{args[0]} {args[1]}: {prepared} pictures prepared in {clock.Elapsed.TotalSeconds:F1} s, peak RSS {PeakMiB():F0} MiB");
+    Console.WriteLine($"{args[0]} {args[1]}: {prepared} pictures prepared in {clock.Elapsed.TotalSeconds:F1} s, peak RSS {PeakMiB():F0} " +
+        "MiB");
 
 static string[] Files(string folder) => [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal)];
 
@@ -96,7 +100,8 @@ internal static class Pictures
         for (int k = 0; k < 8; k++)
         {
             using Image<Rgb24> page = Page(10_000, 10_000, k);
-            page.SaveAsPng(Path.Combine(large, $"page-{k}.png"), new PngEncoder { ColorType = PngColorType.Rgb, CompressionLevel = PngCompressionLevel.BestSpeed });
+            page.SaveAsPng(Path.Combine(large, $"page-{k}.png"), new PngEncoder { ColorType = PngColorType.Rgb,
+                CompressionLevel = PngCompressionLevel.BestSpeed });
         }
         for (int k = 0; k < 100; k++)
         {

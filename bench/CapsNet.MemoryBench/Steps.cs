@@ -46,8 +46,10 @@ internal static class Steps
         MemoryEstimate estimate = MemoryPlan.Estimate(MemoryPlan.Sizes(config), batch, training, precision);
         Console.WriteLine($"step {channels}x{side}x{side} batch {batch} {(training ? "train" : "test")} {args[3]}: " +
             $"baseline {baseline:F0} MiB, peak RSS {peak:F0} MiB, above baseline {peak - baseline:F0} MiB; " +
-            $"estimate {estimate.TotalBytes / 1048576.0:F0} MiB (parameters {estimate.ParameterBytes / 1048576.0:F0}, optimizer {estimate.OptimizerBytes / 1048576.0:F0}, " +
-            $"activations {estimate.ActivationBytes / 1048576.0:F0}, runtime {estimate.RuntimeBytes / 1048576.0:F0}); estimate / peak {estimate.TotalBytes / 1048576.0 / peak:F2}");
+            $"estimate {estimate.TotalBytes / 1048576.0:F0} MiB (parameters {estimate.ParameterBytes / 1048576.0:F0}, optimizer " +
+                $"{estimate.OptimizerBytes / 1048576.0:F0}, " +
+            $"activations {estimate.ActivationBytes / 1048576.0:F0}, runtime {estimate.RuntimeBytes / 1048576.0:F0}); estimate / peak " +
+                $"{estimate.TotalBytes / 1048576.0 / peak:F2}");
     }
 }
 

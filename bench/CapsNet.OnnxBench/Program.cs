@@ -99,7 +99,8 @@ for (int round = 1; round <= rounds; round++)
     torchTimes.Add(Seconds(Torch));
     onnxTimes.Add(Seconds(Onnx));
     int same = torchClasses.Zip(onnxClasses).Count(pair => pair.First == pair.Second);
-    Console.WriteLine($"round {round}: TorchSharp {torchTimes[^1]:F1} s, ONNX Runtime {onnxTimes[^1]:F1} s; same class for {same} of {count}; accuracy {Accuracy(torchClasses):F4} and {Accuracy(onnxClasses):F4}");
+    Console.WriteLine($"round {round}: TorchSharp {torchTimes[^1]:F1} s, ONNX Runtime {onnxTimes[^1]:F1} s; same class for {same} of " +
+        $"{count}; accuracy {Accuracy(torchClasses):F4} and {Accuracy(onnxClasses):F4}");
 }
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 Console.WriteLine($"median of {rounds}: TorchSharp {Median(torchTimes):F1} s, ONNX Runtime {Median(onnxTimes):F1} s");

@@ -18,5 +18,6 @@ internal static class Bounds
             throw new UserInputException($"{name} {rule}, got {Text(value)}.");
     }
 
-    public static string Text<T>(T value) => value is IFormattable number ? number.ToString(null, CultureInfo.InvariantCulture) : $"{value}";
+    public static string Text<T>(T value) => value is IFormattable number ? number.ToString(null,
+        CultureInfo.InvariantCulture) : $"{value}";
 }

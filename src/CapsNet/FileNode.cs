@@ -66,7 +66,8 @@ internal readonly record struct FileNode(FileKind Kind, string Identity)
         }
         if (!info.Exists)
             return null;
-        return new FileNode(info.Attributes.HasFlag(FileAttributes.Directory) ? FileKind.Directory : FileKind.Regular, Path.GetFullPath(info.FullName));
+        return new FileNode(info.Attributes.HasFlag(FileAttributes.Directory) ? FileKind.Directory : FileKind.Regular,
+            Path.GetFullPath(info.FullName));
     }
 
     // struct statx (linux/stat.h) is 256 bytes on every architecture: stx_mode at 28, stx_ino at 32, stx_dev_major/minor at 136/140.
@@ -78,5 +79,6 @@ internal readonly record struct FileNode(FileKind Kind, string Identity)
     private const int NotDirectory = 20;  // ENOTDIR
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern int Statx(int folder, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
+    private static extern int Statx(int folder, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask,
+        [Out] byte[] buffer);
 }

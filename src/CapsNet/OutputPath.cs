@@ -35,7 +35,8 @@ internal static class OutputPath
     public static void EnsureNotInput(string output, string input)
     {
         if (SameFile(output, input))
-            throw new UserInputException($"The output '{output}' is the input '{input}': writing it would replace what is being read. Name another output.");
+            throw new UserInputException($"The output '{output}' is the input '{input}': writing it would replace what is being read. " +
+                "Name another output.");
     }
 
     /// <summary>
@@ -45,7 +46,8 @@ internal static class OutputPath
     public static void EnsureDistinct(string first, string firstRole, string second, string secondRole)
     {
         if (SameFile(first, second))
-            throw new UserInputException($"'{first}' would be written twice, as {firstRole} and as {secondRole}, the second replacing the first. " +
+            throw new UserInputException($"'{first}' would be written twice, as {firstRole} and as {secondRole}, the second replacing " +
+                "the first. " +
                 $"Give {firstRole} another name.");
     }
 

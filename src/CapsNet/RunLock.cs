@@ -30,7 +30,8 @@ internal sealed class RunLock : IDisposable
         {
             try
             {
-                return new RunLock(-1, new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose));
+                return new RunLock(-1, new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite,
+                    FileShare.None, 1, FileOptions.DeleteOnClose));
             }
             catch (IOException)
             {

@@ -121,7 +121,8 @@ public sealed class AtomicFileTests : IDisposable
         // Each temporary is locked by a process of its own, as a write holds its temporary; two of them are killed
         // mid-write, as an interrupted write is, and the kernel drops their locks.
         string path = _dir.File("predictions.csv");
-        string killed = _dir.File(AtomicFile.TemporaryName("predictions.csv")), killedToo = _dir.File(AtomicFile.TemporaryName("predictions.csv"));
+        string killed = _dir.File(AtomicFile.TemporaryName("predictions.csv")),
+            killedToo = _dir.File(AtomicFile.TemporaryName("predictions.csv"));
         string running = _dir.File(AtomicFile.TemporaryName("predictions.csv")), otherName = _dir.File(AtomicFile.TemporaryName("log.csv"));
         using Process writer = HoldLock(running), otherWriter = HoldLock(otherName);
         foreach (string temporary in new[] { killed, killedToo })
@@ -137,13 +138,15 @@ public sealed class AtomicFileTests : IDisposable
             AtomicFile.WriteAllText(path, "a,b\n");
 
             Assert.Equal("a,b\n", File.ReadAllText(path));
-            Assert.Equal(new[] { otherName, path, running }.Order(StringComparer.Ordinal), Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
+            Assert.Equal(new[] { otherName, path, running }.Order(StringComparer.Ordinal),
+                Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
 
             writer.Kill(entireProcessTree: true);
             writer.WaitForExit();
             AtomicFile.WriteAllText(path, "c,d\n");
 
-            Assert.Equal(new[] { otherName, path }.Order(StringComparer.Ordinal), Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
+            Assert.Equal(new[] { otherName, path }.Order(StringComparer.Ordinal),
+                Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
         }
         finally
         {
@@ -172,11 +175,14 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(Filled(1000, 7), File.ReadAllBytes(path));
     }
 
-    /// <summary>A process that creates <paramref name="temporary"/> with a byte in it and holds an exclusive flock on it until killed.</summary>
+    /// <summary>
+    /// A process that creates <paramref name="temporary"/> with a byte in it and holds an exclusive flock on it until killed.
+    /// </summary>
     private static Process HoldLock(string temporary)
     {
         File.WriteAllText(temporary, "x");
-        var process = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--close", temporary, "sh", "-c", "echo locked; exec sleep 120"])
+        var process = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--close", temporary, "sh", "-c",
+            "echo locked; exec sleep 120"])
         {
             RedirectStandardOutput = true,
         })!;

@@ -24,7 +24,8 @@ internal sealed class CapsNetProcess : IDisposable
         }
     }
 
-    private CapsNetProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    private CapsNetProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -32,7 +32,8 @@ public sealed class OutputPathTests : IDisposable
 
         var error = Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(path, "replaced"));
 
-        Assert.Equal($"Cannot write '{path}': it is {what}, not a regular file, and is left as it is. Name a file to write.", error.Message);
+        Assert.Equal($"Cannot write '{path}': it is {what}, not a regular file, and is left as it is. Name a file to write.",
+            error.Message);
         Assert.Equal(before, FileNode.Of(path, followLinks: false));
         Assert.Equal(["model.onnx"], Directory.GetFileSystemEntries(_dir.Path).Select(Path.GetFileName));
     }
@@ -48,7 +49,8 @@ public sealed class OutputPathTests : IDisposable
 
         var error = Assert.Throws<UserInputException>(() => AtomicFile.WriteAllText(link, "replaced"));
 
-        Assert.Equal($"Cannot write '{link}': it is a symbolic link to {what} ('{target}'), not a regular file, and is left as it is. Name a file to write.",
+        Assert.Equal($"Cannot write '{link}': it is a symbolic link to {what} ('{target}'), not a regular file, and is left as it is. " +
+            "Name a file to write.",
             error.Message);
         Assert.Equal(before, FileNode.Of(target, followLinks: false));
         Assert.Equal("node", new FileInfo(link).LinkTarget);
@@ -96,7 +98,8 @@ public sealed class OutputPathTests : IDisposable
         foreach (string output in new[] { input, _dir.File("hard.h5"), _dir.File("soft.h5"), spelled })
         {
             var error = Assert.Throws<UserInputException>(() => OutputPath.EnsureNotInput(output, input));
-            Assert.Equal($"The output '{output}' is the input '{input}': writing it would replace what is being read. Name another output.", error.Message);
+            Assert.Equal($"The output '{output}' is the input '{input}': writing it would replace what is being read. Name another output.",
+                error.Message);
         }
         OutputPath.EnsureNotInput(_dir.File("trained_model.pt"), input);
         File.WriteAllText(_dir.File("other.h5"), "keras");
@@ -112,9 +115,11 @@ public sealed class OutputPathTests : IDisposable
         Directory.CreateDirectory(_dir.File("real"));
         File.CreateSymbolicLink(_dir.File("alias"), "real");
 
-        var error = Assert.Throws<UserInputException>(() => OutputPath.EnsureDistinct(weights, "the weights", weights, "their .json description"));
+        var error = Assert.Throws<UserInputException>(() => OutputPath.EnsureDistinct(weights, "the weights", weights,
+            "their .json description"));
 
-        Assert.Equal($"'{weights}' would be written twice, as the weights and as their .json description, the second replacing the first. " +
+        Assert.Equal($"'{weights}' would be written twice, as the weights and as their .json description, the second replacing the " +
+            "first. " +
             "Give the weights another name.", error.Message);
         Assert.True(OutputPath.SameFile(_dir.File("real/x.pt"), _dir.File("alias/x.pt")), "one folder by two names");
         Assert.False(OutputPath.SameFile(_dir.File("x.pt"), _dir.File("x.json")));

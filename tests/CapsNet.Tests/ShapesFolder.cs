@@ -40,7 +40,8 @@ internal static class ShapesFolder
         };
         int left = random.Next(side - w), top = random.Next(side - h);
         byte grey = (byte)random.Next(160, 256);
-        var ink = colour ? new Rgb24((byte)random.Next(100, 256), (byte)random.Next(100, 256), (byte)random.Next(100, 256)) : new Rgb24(grey, grey, grey);
+        var ink = colour ? new Rgb24((byte)random.Next(100, 256), (byte)random.Next(100, 256), (byte)random.Next(100,
+            256)) : new Rgb24(grey, grey, grey);
         for (int y = top; y < top + h; y++)
             for (int x = left; x < left + w; x++)
                 image[x, y] = ink;

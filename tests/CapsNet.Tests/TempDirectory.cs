@@ -12,7 +12,9 @@ internal sealed class TempDirectory : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>A link named <paramref name="name"/> to /proc/self/mem, which exists but answers a read from its start with an I/O error.</summary>
+    /// <summary>
+    /// A link named <paramref name="name"/> to /proc/self/mem, which exists but answers a read from its start with an I/O error.
+    /// </summary>
     public string UnreadableFile(string name)
     {
         string path = File(name);

@@ -2,7 +2,10 @@ using Spectre.Console;
 
 namespace CapsNet.Cli;
 
-/// <summary>What every command's handler runs with: where it writes, the fault points of a training run, and the one catch from failure to the line the user reads.</summary>
+/// <summary>
+/// What every command's handler runs with: where it writes, the fault points of a training run, and the one catch from failure to the line
+/// the user reads.
+/// </summary>
 internal sealed class CapsNetContext(IAnsiConsole console, TextWriter error, FaultPoints faults)
 {
     public IAnsiConsole Console => console;

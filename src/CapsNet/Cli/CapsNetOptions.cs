@@ -29,16 +29,19 @@ internal sealed class CapsNetOptions
     };
     public Option<double> LamRecon { get; } = new("--lam_recon")
     {
-        Description = "Weight of the reconstruction loss (0.392 = 0.0005 x 784); 0 disables it", DefaultValueFactory = _ => Training.LamRecon,
+        Description = "Weight of the reconstruction loss (0.392 = 0.0005 x 784); 0 disables it",
+            DefaultValueFactory = _ => Training.LamRecon,
     };
     public Option<int> Routings { get; } = new("--routings", "-r")
     {
-        Description = $"Routing iterations, 1 to {CapsNetConfig.MaxRoutings} (testing, predicting, converting and exporting: for weights without a .json)",
+        Description = $"Routing iterations, 1 to {CapsNetConfig.MaxRoutings} (testing, predicting, converting and exporting: for weights " +
+            "without a .json)",
         DefaultValueFactory = _ => CapsNetConfig.DefaultRoutings,
     };
     public Option<double> ShiftFraction { get; } = new("--shift_fraction")
     {
-        Description = "Max random shift of training images as a fraction of their side; 0 = none", DefaultValueFactory = _ => Training.ShiftFraction,
+        Description = "Max random shift of training images as a fraction of their side; 0 = none",
+            DefaultValueFactory = _ => Training.ShiftFraction,
     };
     public Option<bool> Debug { get; } = new("--debug") { Description = "Also write weight histograms to TensorBoard each epoch" };
     public Option<DirectoryInfo> SaveDir { get; } = new("--save_dir")
@@ -48,15 +51,18 @@ internal sealed class CapsNetOptions
     public Option<bool> Testing { get; } = new("--testing", "-t") { Description = "Test the trained model on the test set (no training)" };
     public Option<string?> Digit { get; } = new("--digit")
     {
-        Description = "Class (number or name) whose capsule is manipulated in manipulate-{digit}.png [default: 5, or the last class of a model with fewer]",
+        Description = "Class (number or name) whose capsule is manipulated in manipulate-{digit}.png [default: 5, or the last class of a " +
+            "model with fewer]",
     };
     public Option<FileInfo?> Weights { get; } = new("--weights", "-w")
     {
-        Description = "Weights (.pt, or Keras .h5) to load before training (fine-tune), testing or predicting; their .json says what model they hold",
+        Description = "Weights (.pt, or Keras .h5) to load before training (fine-tune), testing or predicting; their .json says what " +
+            "model they hold",
     };
     public Option<int> Seed { get; } = new("--seed")
     {
-        Description = "Seed for initialisation, shuffling, augmentation and the manipulated sample", DefaultValueFactory = _ => Training.Seed,
+        Description = "Seed for initialisation, shuffling, augmentation and the manipulated sample",
+            DefaultValueFactory = _ => Training.Seed,
     };
     public Option<DeviceChoice> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda" };
     public Option<Precision> Precision { get; } = new("--precision")
@@ -71,7 +77,8 @@ internal sealed class CapsNetOptions
             "MNIST-format IDX files, or a folder of train/CLASS/* and test/CLASS/* images " +
             "(--data_dir is the reference-era name) [default: mnist; testing: the model's]",
     };
-    public Option<int?> Channels { get; } = new("--channels") { Description = "Image folders: 1 (grey) or 3 (colour) instead of what the images are" };
+    public Option<int?> Channels { get; } = new("--channels") { Description = "Image folders: 1 (grey) or 3 (colour) instead of what the " +
+        "images are" };
     public Option<int?> ImageSize { get; } = new("--image_size") { Description = "Image folders: resize every image to this side" };
     public Option<int?> TrainSamples { get; } = new("--train_samples") { Description = "Use only the first N training images" };
     public Option<int?> TestSamples { get; } = new("--test_samples") { Description = "Use only the first N test images" };
@@ -81,7 +88,8 @@ internal sealed class CapsNetOptions
     };
     public Option<int?> PairShift { get; } = new("--pair_shift")
     {
-        Description = $"multimnist: the largest shift of each digit of a pair, in pixels, on each axis [default: {Data.MultiMnist.PaperShift}, " +
+        Description = $"multimnist: the largest shift of each digit of a pair, in pixels, on each axis [default: " +
+            $"{Data.MultiMnist.PaperShift}, " +
             "the paper's; its authors' code used 6]",
     };
     public Option<int?> PairsPerEpoch { get; } = new("--pairs_per_epoch")
@@ -90,13 +98,16 @@ internal sealed class CapsNetOptions
     };
     public Option<Preprocess> Preprocess { get; } = new("--preprocess")
     {
-        Description = "auto: MNIST's digit preparation for grey models (grey, ink light on dark, cropped, fitted into 20x20, centred by mass " +
+        Description = "auto: MNIST's digit preparation for grey models (grey, ink light on dark, cropped, fitted into 20x20, centred by " +
+            "mass " +
             "in 28x28), a resize for colour ones; mnist; none: resize only",
     };
-    public Option<bool> Recon { get; } = new("--recon") { Description = "Also write recon.png: each input as the network saw it beside its reconstruction" };
+    public Option<bool> Recon { get; } = new("--recon") { Description = "Also write recon.png: each input as the network saw it beside " +
+        "its reconstruction" };
     public Argument<string[]> Paths { get; } = new("PATH")
     {
-        Description = "Picture files, or folders searched recursively for PNG, JPEG, BMP, GIF, TIFF and WebP", Arity = ArgumentArity.OneOrMore,
+        Description = "Picture files, or folders searched recursively for PNG, JPEG, BMP, GIF, TIFF and WebP",
+            Arity = ArgumentArity.OneOrMore,
     };
     public Option<long?> MaxMemory { get; } = new("--max_memory")
     {
@@ -108,7 +119,8 @@ internal sealed class CapsNetOptions
     {
         Description = "Continue from the last checkpoint in save_dir: weights, optimiser state, epoch, lr schedule and the run's settings",
     };
-    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Start a new run even where save_dir holds an unfinished one, removing its files" };
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Start a new run even where save_dir holds an unfinished " +
+        "one, removing its files" };
 
     public CapsNetOptions()
     {
@@ -140,7 +152,8 @@ internal sealed class CapsNetOptions
         string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value.Trim();
         int unit = "KMGT".IndexOf(char.ToUpperInvariant(text.LastOrDefault())) + 1;
         string number = unit > 0 ? text[..^1] : text;
-        if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+        if (double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+            out double value)
             && double.IsFinite(value) && value > 0 && value * Math.Pow(1024, unit) < long.MaxValue)
             return (long)(value * Math.Pow(1024, unit));
         result.AddError($"--max_memory takes a size such as 8G or 512M, got '{text}'.");

@@ -19,7 +19,8 @@ internal sealed class ConvertCommand : Command
         {
             string from = parsed.GetValue(input)!.ToString(), to = parsed.GetValue(output)!.ToString();
             CapsNetConfig config = KerasConvert.Convert(from, to, parsed.GetValue(o.Routings));
-            context.Console.Line($"Converted '{from}' ({config.Shape}, {config.Routings} routings) to '{to}' and '{ConfigFile.PathFor(to)}'.");
+            context.Console.Line($"Converted '{from}' ({config.Shape}, {config.Routings} routings) to '{to}' and " +
+                $"'{ConfigFile.PathFor(to)}'.");
             return 0;
         }));
     }

@@ -21,7 +21,8 @@ internal sealed class ExportCommand : Command
             string weights = parsed.GetValue(o.Weights)?.ToString() ?? throw new UsageException("Nothing to export: give -w MODEL.");
             string to = parsed.GetValue(onnx)!.ToString();
             CapsNetConfig config = OnnxExport.Export(weights, to, parsed.GetValue(o.Routings), parsed.GetValue(o.Preprocess));
-            context.Console.Line($"Exported '{weights}' ({config.Shape}, {config.Routings} routings) to '{to}' ({new FileInfo(to).Length:N0} bytes).");
+            context.Console.Line($"Exported '{weights}' ({config.Shape}, {config.Routings} routings) to '{to}' " +
+                $"({new FileInfo(to).Length:N0} bytes).");
             return 0;
         }));
     }

@@ -47,7 +47,8 @@ internal static class Failures
         NoModelException => $"{e.Message} Give -w MODEL; for digits, the repository's {ShippedModel}.",
         GreyModelsOnlyException => $"--preprocess mnist: {e.Message}. Use --preprocess auto or none.",
         TrainingDivergedException => $"{e.Message} Try a smaller --lr.",
-        NotEnoughMemoryException { BatchSize: > 1 } => $"{e.Message} Give a smaller --batch_size, smaller images, or --max_memory if the machine has more to give.",
+        NotEnoughMemoryException { BatchSize: > 1 } =>
+            $"{e.Message} Give a smaller --batch_size, smaller images, or --max_memory if the machine has more to give.",
         NoCudaDeviceException => $"--device cuda: {e.Message} Use --device cpu or auto.",
         UserInputException => e.Message,
         _ => $"unexpected {e.GetType().Name}: {e.Message}",  // not the user's doing; still one line, with enough to report it

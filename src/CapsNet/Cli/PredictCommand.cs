@@ -7,10 +7,12 @@ namespace CapsNet.Cli;
 internal sealed class PredictCommand : Command
 {
     public PredictCommand(CapsNetOptions o, CapsNetContext context)
-        : base("predict", "Classify pictures (files or folders) with trained weights; prints a table and writes predictions.csv into --save_dir.")
+        : base("predict",
+            "Classify pictures (files or folders) with trained weights; prints a table and writes predictions.csv into --save_dir.")
     {
         Arguments.Add(o.Paths);
-        foreach (Option option in new Option[] { o.Weights, o.Routings, o.Preprocess, o.Recon, o.SaveDir, o.BatchSize, o.Device, o.Precision, o.Threads, o.MaxMemory })
+        foreach (Option option in new Option[] { o.Weights, o.Routings, o.Preprocess, o.Recon, o.SaveDir, o.BatchSize, o.Device,
+            o.Precision, o.Threads, o.MaxMemory })
             Options.Add(option);
         SetAction(parsed => context.Report(() =>
         {

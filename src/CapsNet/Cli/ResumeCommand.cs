@@ -25,7 +25,8 @@ internal static class ResumeCommand
     {
         if (SourceTree(programFolder) is string root)
         {
-            string project = Path.GetFullPath(root) == Path.GetFullPath(workingFolder) ? "src/CapsNet" : Path.Combine(root, "src", "CapsNet");
+            string project = Path.GetFullPath(root) == Path.GetFullPath(workingFolder) ? "src/CapsNet" : Path.Combine(root, "src",
+                "CapsNet");
             return $"dotnet run --project {ShellWord.Quote(project)} -c Release --";
         }
         if (processPath is null || Path.GetFileNameWithoutExtension(processPath) == "dotnet")

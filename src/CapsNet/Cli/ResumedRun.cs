@@ -12,13 +12,15 @@ namespace CapsNet.Cli;
 /// </summary>
 internal static class ResumedRun
 {
-    public static TrainingJob Reconcile(TrainSettings all, ParseResult parsed, TrainingJob given, Checkpoint checkpoint, IAnsiConsole console)
+    public static TrainingJob Reconcile(TrainSettings all, ParseResult parsed, TrainingJob given, Checkpoint checkpoint,
+        IAnsiConsole console)
     {
         IReadOnlyList<TrainSetting> settings = all.All;
         TrainSetting epochs = all.EpochsSetting;
         TrainingJob stored = Stored(settings, given, checkpoint, console);
         var differences = settings
-            .Where(setting => setting.RunDefining && setting != epochs && setting.GivenIn(parsed) && setting.Text(given) != setting.Text(stored))
+            .Where(setting => setting.RunDefining && setting != epochs && setting.GivenIn(parsed)
+                && setting.Text(given) != setting.Text(stored))
             .Select(setting => $"{setting.Name} stored {setting.Text(stored) ?? "none"}, given {setting.Text(given) ?? "none"}")
             .ToList();
         if (epochs.GivenIn(parsed) && given.Run.Training.Epochs < checkpoint.NextEpoch)
@@ -52,7 +54,8 @@ internal static class ResumedRun
             stored = given with { Run = TrainSettings.Defaults.Run };
             foreach (TrainSetting setting in settings.Where(setting => setting.RunDefining))
             {
-                string? text = setting.Option.Aliases.Prepend(setting.Name).Select(legacy.ValueOf).FirstOrDefault(value => value is not null);
+                string? text = setting.Option.Aliases.Prepend(setting.Name).Select(legacy.ValueOf).FirstOrDefault(value =>
+                    value is not null);
                 try
                 {
                     stored = text is null ? stored : setting.ReadText(text, stored);
@@ -63,6 +66,8 @@ internal static class ResumedRun
                 }
             }
         }
-        return legacy.Epochs is int epochs ? stored with { Run = stored.Run with { Training = stored.Run.Training with { Epochs = epochs } } } : stored;
+        return legacy.Epochs is int epochs
+            ? stored with { Run = stored.Run with { Training = stored.Run.Training with { Epochs = epochs } } }
+            : stored;
     }
 }

@@ -8,7 +8,8 @@ internal static class SettingsLine
 {
     /// <summary>"Settings: epochs=50 batch_size=100 ...": each option's value as the command line spells it.</summary>
     public static string Format(IEnumerable<(string Option, string? Value)> settings) =>
-        "Settings: " + string.Join(" ", settings.Select(s => $"{s.Option.TrimStart('-')}={(s.Value is null ? "none" : ShellWord.Quote(s.Value))}"));
+        "Settings: " + string.Join(" ",
+            settings.Select(s => $"{s.Option.TrimStart('-')}={(s.Value is null ? "none" : ShellWord.Quote(s.Value))}"));
 
     /// <summary>The line for <paramref name="options"/> as <paramref name="parsed"/> gives them.</summary>
     public static string Format(IEnumerable<Option> options, ParseResult parsed) =>

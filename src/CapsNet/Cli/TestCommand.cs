@@ -3,7 +3,9 @@ using CapsNet.Training;
 
 namespace CapsNet.Cli;
 
-/// <summary><c>capsnet test</c> (and the flat form with -t): the options into a <see cref="TestJob"/> for a <see cref="TestSession"/>.</summary>
+/// <summary>
+/// <c>capsnet test</c> (and the flat form with -t): the options into a <see cref="TestJob"/> for a <see cref="TestSession"/>.
+/// </summary>
 internal sealed class TestCommand : Command
 {
     public TestCommand(CapsNetOptions o, CapsNetContext context)
@@ -15,12 +17,14 @@ internal sealed class TestCommand : Command
     }
 
     public static Option[] OptionsOf(CapsNetOptions o) =>
-        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples, o.PairShift, o.MaxMemory];
+        [o.BatchSize, o.Routings, o.SaveDir, o.Digit, o.Weights, o.Seed, o.Device, o.Precision, o.Threads, o.Dataset, o.TestSamples,
+            o.PairShift, o.MaxMemory];
 
     public static int Run(CapsNetOptions o, ParseResult parsed, CapsNetContext context)
     {
         context.Console.Line(SettingsLine.Format(OptionsOf(o), parsed));
-        var job = new TestJob(parsed.GetValue(o.SaveDir)!.ToString(), parsed.GetValue(o.BatchSize), parsed.GetValue(o.Seed), parsed.GetValue(o.Precision))
+        var job = new TestJob(parsed.GetValue(o.SaveDir)!.ToString(), parsed.GetValue(o.BatchSize), parsed.GetValue(o.Seed),
+            parsed.GetValue(o.Precision))
         {
             Weights = parsed.GetValue(o.Weights)?.ToString(),
             Routings = parsed.GetValue(o.Routings),

@@ -3,7 +3,9 @@ using CapsNet.Training;
 
 namespace CapsNet.Cli;
 
-/// <summary>Runs <c>capsnet train</c> (and the flat form without -t): the job from the options, the session, and what an interruption says.</summary>
+/// <summary>
+/// Runs <c>capsnet train</c> (and the flat form without -t): the job from the options, the session, and what an interruption says.
+/// </summary>
 internal static class TrainHandler
 {
     public static int Run(TrainSettings settings, ParseResult parsed, CapsNetContext context)
@@ -31,7 +33,8 @@ internal static class TrainHandler
         }
         else
         {
-            context.Error.WriteLine($"Interrupted before the first epoch finished: no epoch is saved in '{job.SaveDir}'. Start again with:");
+            context.Error.WriteLine($"Interrupted before the first epoch finished: no epoch is saved in '{job.SaveDir}'. Start again " +
+                "with:");
             context.Error.WriteLine($"  {ResumeCommand.Format(args, resume: false)}");
         }
         return Interruption.ExitCode;

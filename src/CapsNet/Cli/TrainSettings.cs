@@ -21,7 +21,8 @@ internal sealed class TrainSettings
             Run(o.Lr, t => t.Lr, (t, v) => t with { Lr = v }),
             Run(o.LrDecay, t => t.LrDecay, (t, v) => t with { LrDecay = v }),
             Run(o.LamRecon, t => t.LamRecon, (t, v) => t with { LamRecon = v }),
-            Bind(o.Routings, true, j => j.Run.Model.Routings, (j, v) => j with { Run = j.Run with { Model = j.Run.Model with { Routings = v } } }),
+            Bind(o.Routings, true, j => j.Run.Model.Routings, (j,
+                v) => j with { Run = j.Run with { Model = j.Run.Model with { Routings = v } } }),
             Run(o.ShiftFraction, t => t.ShiftFraction, (t, v) => t with { ShiftFraction = v }),
             Bind(o.Debug, false, j => j.Debug, (j, v) => j with { Debug = v }),
             Bind(o.SaveDir, false, j => new DirectoryInfo(j.SaveDir), (j, v) => j with { SaveDir = v.ToString() }),
@@ -55,11 +56,13 @@ internal sealed class TrainSettings
     /// <summary>The job the command line gives.</summary>
     public TrainingJob Read(ParseResult parsed) => All.Aggregate(Defaults, (job, setting) => setting.Read(parsed, job));
 
-    private static TrainSetting<T> Bind<T>(Option<T> option, bool runDefining, Func<TrainingJob, T> get, Func<TrainingJob, T, TrainingJob> set) =>
+    private static TrainSetting<T> Bind<T>(Option<T> option, bool runDefining, Func<TrainingJob, T> get, Func<TrainingJob, T,
+        TrainingJob> set) =>
         new(option, runDefining, get, set);
 
     private static TrainSetting<T> Run<T>(Option<T> option, Func<TrainingConfig, T> get, Func<TrainingConfig, T, TrainingConfig> set) =>
-        new(option, runDefining: true, j => get(j.Run.Training), (j, v) => j with { Run = j.Run with { Training = set(j.Run.Training, v) } });
+        new(option, runDefining: true, j => get(j.Run.Training), (j, v) => j with { Run = j.Run with { Training = set(j.Run.Training,
+            v) } });
 
     private static TrainSetting<T> Data<T>(Option<T> option, Func<DataConfig, T> get, Func<DataConfig, T, DataConfig> set) =>
         new(option, runDefining: true, j => get(j.Run.Data), (j, v) => j with { Run = j.Run with { Data = set(j.Run.Data, v) } });

@@ -44,7 +44,8 @@ internal sealed class DataSet : IDisposable
 
     /// <summary>Shape and classes in one phrase, e.g. "1x28x28, 10 classes".</summary>
     public string Describe() =>
-        $"{Channels}x{Side}x{Side}, {ClassNames.Count} classes" + (Pairs is null ? "" : $", two digits an image, shifted by up to {Pairs.Shift} px");
+        $"{Channels}x{Side}x{Side}, {ClassNames.Count} classes"
+            + (Pairs is null ? "" : $", two digits an image, shifted by up to {Pairs.Shift} px");
 
     /// <summary>What a training pass draws from <paramref name="train"/>: its images, or each epoch's pairs of its digits.</summary>
     public IBatchSource TrainingBatches(ImageSet train, int seed, int pairsPerEpoch) =>

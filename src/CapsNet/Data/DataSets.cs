@@ -26,14 +26,16 @@ internal static class DataSets
             return ImageFolder.Load(folder, request);
         if (IdxFolder.Holds(folder))
             return FromIdx(Path.GetFullPath(folder), folder, request, request.ClassNames, md5: null);
-        throw new UserInputException($"Data folder '{folder}' holds neither the four MNIST-format IDX files nor train/ and test/ folders of images.");
+        throw new UserInputException($"Data folder '{folder}' holds neither the four MNIST-format IDX files nor train/ and test/ folders " +
+            "of images.");
     }
 
     /// <summary>MNIST's digits, to be paired: the splits hold the digits, <see cref="DataSet.Pairs"/> says how they are overlaid.</summary>
     private static DataSet Paired(DataRequest request)
     {
         KnownDataSet mnist = KnownDataSet.Mnist;
-        DataSet digits = FromIdx(mnist.Name, mnist.Folder(), request with { Channels = null, ImageSize = null }, mnist.ClassNames, mnist.Md5);
+        DataSet digits = FromIdx(mnist.Name, mnist.Folder(), request with { Channels = null, ImageSize = null }, mnist.ClassNames,
+            mnist.Md5);
         return new DataSet(MultiMnist, digits.ClassNames, digits.Train, digits.Test)
         {
             Pairs = new PairedDigits(request.PairShift, Data.MultiMnist.PaperPad),
@@ -89,8 +91,10 @@ internal static class DataSets
             long[] labels = set.LabelArray();
             int bad = Array.FindIndex(labels, label => label >= classes);
             if (bad >= 0)
-                throw new UserInputException($"Data file '{Path.Combine(folder, IdxFolder.LabelsName(split))}': label {bad} is {labels[bad]}, " +
-                    $"outside the {classes} classes 0-{classes - 1}{(split == DataSplit.Test && data.Train is not null ? " the training labels have" : "")}.");
+                throw new UserInputException($"Data file '{Path.Combine(folder, IdxFolder.LabelsName(split))}': label {bad} is " +
+                    $"{labels[bad]}, " +
+                    $"outside the {classes} classes " +
+                        $"0-{classes - 1}{(split == DataSplit.Test && data.Train is not null ? " the training labels have" : "")}.");
         }
         if (derivedClasses)
             EnsureEveryClassTrained(folder, data);
@@ -109,9 +113,12 @@ internal static class DataSets
         long[] missing = Enumerable.Range(0, data.ClassNames.Count).Select(c => (long)c).Where(c => !seen.Contains(c)).ToArray();
         if (missing.Length == 0)
             return;
-        string which = missing.Length <= 5 ? string.Join(", ", missing) : $"{string.Join(", ", missing[..5])} and {missing.Length - 5} more";
-        throw new UserInputException($"Data file '{Path.Combine(folder, IdxFolder.LabelsName(DataSplit.Train))}': the labels run from 0 to " +
-            $"{data.ClassNames.Count - 1}, but {(missing.Length == 1 ? "class" : "classes")} {which} {(missing.Length == 1 ? "has" : "have")} " +
+        string which = missing.Length <= 5 ? string.Join(", ",
+            missing) : $"{string.Join(", ", missing[..5])} and {missing.Length - 5} more";
+        throw new UserInputException($"Data file '{Path.Combine(folder, IdxFolder.LabelsName(DataSplit.Train))}': the labels run from 0 " +
+            "to " +
+            $"{data.ClassNames.Count - 1}, but {(missing.Length == 1 ? "class" : "classes")} {which} " +
+                $"{(missing.Length == 1 ? "has" : "have")} " +
             $"no image among the {data.Train.Count} training images. Every class needs some.");
     }
 

@@ -72,7 +72,8 @@ internal sealed class FileWalk
         try
         {
             entries = [.. new FileSystemEnumerable<(string, bool, bool)>(folder.Path,
-                (ref FileSystemEntry entry) => (entry.ToSpecifiedFullPath(), entry.IsDirectory, entry.Attributes.HasFlag(FileAttributes.ReparsePoint)),
+                (ref FileSystemEntry entry) => (entry.ToSpecifiedFullPath(), entry.IsDirectory,
+                    entry.Attributes.HasFlag(FileAttributes.ReparsePoint)),
                 OneFolder)];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -129,7 +130,8 @@ internal sealed class FileWalk
     }
 
     private static string Reason(Exception e) =>
-        e is UnauthorizedAccessException ? "folder cannot be read (permission denied)" : $"folder cannot be read ({e.Message.TrimEnd('.')})";
+        e is UnauthorizedAccessException ? "folder cannot be read (permission denied)" : $"folder cannot be read " +
+            $"({e.Message.TrimEnd('.')})";
 
     /// <summary>A folder to search, the real folder it is, and the folder it was found in.</summary>
     private sealed record Folder(string Path, string Identity, Folder? Parent)

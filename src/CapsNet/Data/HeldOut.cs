@@ -24,7 +24,8 @@ internal sealed class HeldOut : IDisposable
         if (heldOut is null)
             return new HeldOut(train, test, owned: false);
         if (heldOut >= train.Count)
-            throw new UserInputException($"Holding out {heldOut} of the {train.Count} training images for validation leaves none to train on.");
+            throw new UserInputException($"Holding out {heldOut} of the {train.Count} training images for validation leaves none to " +
+                "train on.");
         int kept = train.Count - heldOut.Value;
         return new HeldOut(train.Slice(0, kept), train.Slice(kept, heldOut.Value), owned: true);
     }

@@ -38,9 +38,11 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
 
             byte[] payload = ReadExactly(input, payloadLength, out int read);
             if (read < payloadLength)
-                throw Truncated(isGzip ? file : null, path, headerLength + read, $"its header ({Shape(dimensions)}) needs {headerLength + payloadLength:N0}");
+                throw Truncated(isGzip ? file : null, path, headerLength + read,
+                    $"its header ({Shape(dimensions)}) needs {headerLength + payloadLength:N0}");
             if (input.ReadByte() >= 0)
-                throw Invalid(path, $"has more bytes than the {headerLength + payloadLength:N0} its header ({Shape(dimensions)}) describes");
+                throw Invalid(path,
+                    $"has more bytes than the {headerLength + payloadLength:N0} its header ({Shape(dimensions)}) describes");
             if (isGzip)
                 EnsureCompleteGzip(file, path, headerLength + payloadLength);
             md5.AppendData(payload);
@@ -64,7 +66,9 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
     public void EnsureMd5(string path, string expectedMd5)
     {
         if (Md5 != expectedMd5)
-            throw Invalid(path, $"fails its checksum: MD5 of the decompressed bytes is {Md5}, expected {expectedMd5}. The file is corrupt or not the original; copy it again");
+            throw Invalid(path,
+                $"fails its checksum: MD5 of the decompressed bytes is {Md5}, expected {expectedMd5}. The file is corrupt or not the " +
+                    "original; copy it again");
     }
 
     private static FileStream Open(string path)
@@ -81,7 +85,8 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
         }
     }
 
-    private static (int[] Dimensions, int HeaderLength, int PayloadLength) ReadHeader(Stream input, string path, int expectedMagic, IncrementalHash md5, FileStream? gzipFile)
+    private static (int[] Dimensions, int HeaderLength, int PayloadLength) ReadHeader(Stream input, string path, int expectedMagic,
+        IncrementalHash md5, FileStream? gzipFile)
     {
         byte[] magicBytes = ReadExactly(input, 4, out int read);
         if (read < 4)
@@ -108,7 +113,9 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
             payloadLength *= sizes[d];
         }
         if (payloadLength > MaxPayloadBytes)
-            throw Invalid(path, $"declares {string.Join("x", sizes)} = {payloadLength:N0} bytes, more than the {MaxPayloadBytes:N0} an IDX file may hold here");
+            throw Invalid(path,
+                $"declares {string.Join("x", sizes)} = {payloadLength:N0} bytes, more than the {MaxPayloadBytes:N0} an IDX file may hold " +
+                    "here");
         // Within one array's length, every size fits an int.
         return (sizes.Select(size => (int)size).ToArray(), 4 + 4 * rank, (int)payloadLength);
     }
@@ -154,7 +161,9 @@ internal sealed record IdxFile(int[] Dimensions, byte[] Payload, string Md5 = ""
             trailerLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         }
         if (file.Length < 18 || trailerLength != (uint)decompressedLength)
-            throw Invalid(path, $"is damaged gzip data (it decompresses to {decompressedLength:N0} bytes but its trailer says {trailerLength:N0}; the file is probably cut off)");
+            throw Invalid(path,
+                $"is damaged gzip data (it decompresses to {decompressedLength:N0} bytes but its trailer says {trailerLength:N0}; the " +
+                    "file is probably cut off)");
     }
 
     private static string Shape(int[] dimensions) => string.Join("x", dimensions);

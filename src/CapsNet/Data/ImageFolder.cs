@@ -3,7 +3,6 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using CapsNet.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Data;
@@ -34,7 +33,8 @@ internal static class ImageFolder
         string classDir = Directory.Exists(trainDir) ? trainDir : testDir;
         IReadOnlyList<string> classes = request.ClassNames ?? ClassFolders(classDir);
         if (classes.Count < 2)
-            throw new UserInputException($"'{classDir}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; CapsNet needs at least 2.");
+            throw new UserInputException($"'{classDir}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; CapsNet needs " +
+                "at least 2.");
         var problems = new List<string>();
         var warnings = new List<string>();
         List<(string Path, long Label)>? trainFiles = request.WithTrain ? ListFiles(trainDir, classes, problems, warnings) : null;
@@ -58,7 +58,8 @@ internal static class ImageFolder
     {
         try
         {
-            return Directory.GetDirectories(dir).Select(Path.GetFileName).Where(name => !name!.StartsWith('.')).Order(StringComparer.Ordinal).ToArray()!;
+            return Directory.GetDirectories(dir).Select(Path.GetFileName).Where(name =>
+                !name!.StartsWith('.')).Order(StringComparer.Ordinal).ToArray()!;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -72,7 +73,8 @@ internal static class ImageFolder
     /// every class and a subset is as balanced as the folder. Each class folder is searched with its links to
     /// folders, each real folder once (<see cref="FileWalk"/>); the links not followed are told in <paramref name="warnings"/>.
     /// </summary>
-    private static List<(string Path, long Label)> ListFiles(string splitDir, IReadOnlyList<string> classes, List<string> problems, List<string> warnings)
+    private static List<(string Path, long Label)> ListFiles(string splitDir, IReadOnlyList<string> classes, List<string> problems,
+        List<string> warnings)
     {
         string split = Path.GetFileName(splitDir), root = Path.GetDirectoryName(splitDir)!;
         foreach (string folder in ClassFolders(splitDir).Where(f => !classes.Contains(f)))
@@ -158,7 +160,8 @@ internal static class ImageFolder
     {
         int area = side * side;
         var pixels = new byte[images.Length * channels * area];
-        Parallel.For(0, images.Length, i => PlanarPixels.FromRgb(images[i].Rgb, channels, pixels.AsSpan(i * channels * area, channels * area)));
+        Parallel.For(0, images.Length, i => PlanarPixels.FromRgb(images[i].Rgb, channels, pixels.AsSpan(i * channels * area,
+            channels * area)));
         return new ImageSet(tensor(pixels, [images.Length, channels, side, side], ScalarType.Byte),
             tensor(files.Select(f => f.Label).ToArray(), ScalarType.Int64));
     }

@@ -34,6 +34,7 @@ internal sealed record KnownDataSet(string Name, IReadOnlyList<string> ClassName
         if (Directory.Exists(relative))
             return relative;
         return Folders.SelfAndAbove(AppContext.BaseDirectory).Select(dir => Path.Combine(dir, relative)).FirstOrDefault(Directory.Exists)
-            ?? throw new UserInputException($"The {Name} data set is not here: no folder '{relative}' in the current folder or above the program.");
+            ?? throw new UserInputException($"The {Name} data set is not here: no folder '{relative}' in the current folder or above the " +
+                "program.");
     }
 }

@@ -51,7 +51,9 @@ internal sealed class MultiMnist
     /// <summary>The number of single digits pairs are drawn from.</summary>
     public int Digits => _labels.Length;
 
-    /// <summary>Digit <paramref name="first"/> with a partner of another class and four shifts, all drawn from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// Digit <paramref name="first"/> with a partner of another class and four shifts, all drawn from <paramref name="random"/>.
+    /// </summary>
     internal MultiMnistPair Draw(int first, PairRandom random)
     {
         int second;
@@ -85,7 +87,8 @@ internal sealed class MultiMnist
     {
         int canvasSide = side + 2 * pad;
         if (digit.Length != side * side || canvas.Length != canvasSide * canvasSide)
-            throw new ArgumentException($"A digit of {side}x{side} needs a canvas of {canvasSide}x{canvasSide}; got {digit.Length} and {canvas.Length} pixels.");
+            throw new ArgumentException($"A digit of {side}x{side} needs a canvas of {canvasSide}x{canvasSide}; got {digit.Length} and " +
+                $"{canvas.Length} pixels.");
         int top = pad + dy, left = pad + dx;
         int fromColumn = Math.Max(0, -left), toColumn = Math.Min(side, canvasSide - left);
         for (int row = Math.Max(0, -top); row < Math.Min(side, canvasSide - top); row++)

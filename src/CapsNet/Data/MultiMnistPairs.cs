@@ -79,7 +79,8 @@ internal sealed class MultiMnistPairs
         for (int i = 0; i < count; i++)
         {
             MultiMnistPair pair = this[start + i];
-            _source.Render(pair, images.AsSpan(i * area, area), targets.AsSpan(2 * i * area, area), targets.AsSpan((2 * i + 1) * area, area));
+            _source.Render(pair, images.AsSpan(i * area, area), targets.AsSpan(2 * i * area, area), targets.AsSpan((2 * i + 1) * area,
+                area));
             labels[2 * i] = pair.FirstLabel;
             labels[2 * i + 1] = pair.SecondLabel;
         }

@@ -7,7 +7,9 @@ internal static class Prefetched
 {
     private const int Ahead = 2;
 
-    /// <summary>Batches 0 to <paramref name="count"/>-1, each made by <paramref name="build"/>; a failure surfaces where it is read.</summary>
+    /// <summary>
+    /// Batches 0 to <paramref name="count"/>-1, each made by <paramref name="build"/>; a failure surfaces where it is read.
+    /// </summary>
     public static IEnumerable<Batch> Batches(int count, Func<int, Batch> build)
     {
         using var queue = new BlockingCollection<Batch>(Ahead);

@@ -29,11 +29,13 @@ internal static class DeclaredLength
             return 0;
         long offset = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(10));
         if (BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(14)) == 12)  // OS/2's core header: 16-bit sizes, no compression
-            return offset + Rows(BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)), BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(20)),
+            return offset + Rows(BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(18)),
+                BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(20)),
                 BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(24)));
         if (header.Length < 38)
             return 0;
-        int width = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(18)), height = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(22));
+        int width = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(18)),
+            height = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(22));
         int bits = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(28));
         uint compression = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(30));
         return compression is 0 or 3 or 6  // plain rows, with or without bit fields
@@ -80,7 +82,8 @@ internal static class DeclaredLength
             byte[] raw = Read(stream, at, (int)Math.Min(n * size, 1 << 24));
             if (raw.Length < n * size)
                 return Math.Max(needed, at + n * size);
-            long[] values = Enumerable.Range(0, (int)n).Select(i => size == 2 ? (long)U16(raw, i * 2, little) : U32(raw, i * 4, little)).ToArray();
+            long[] values = Enumerable.Range(0, (int)n).Select(i => size == 2 ? (long)U16(raw, i * 2, little) : U32(raw, i * 4,
+                little)).ToArray();
             if (tag is 273 or 324)
                 offsets = values;
             else

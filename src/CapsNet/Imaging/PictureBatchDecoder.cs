@@ -32,7 +32,8 @@ internal sealed class PictureBatchDecoder
     /// <param name="budgetBytes">The decoded pictures and the preparations' copies that may be held at once.</param>
     /// <param name="parallelism">Pictures decoded at once at most; the processor count when null.</param>
     /// <param name="preparationBytesPerPixel">The bytes per picture pixel <c>prepare</c> holds besides the decoded picture.</param>
-    public PictureBatchDecoder(long budgetBytes = DefaultBudgetBytes, int? parallelism = null, double preparationBytesPerPixel = ModelInputBytesPerPixel)
+    public PictureBatchDecoder(long budgetBytes = DefaultBudgetBytes, int? parallelism = null,
+        double preparationBytesPerPixel = ModelInputBytesPerPixel)
     {
         _budget = new MemoryBudget(budgetBytes);
         _parallelism = parallelism ?? Environment.ProcessorCount;

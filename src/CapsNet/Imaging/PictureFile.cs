@@ -50,9 +50,11 @@ internal sealed class PictureFile : IDisposable
             IImageFormat format = Image.DetectFormat(stream) ?? throw new UserInputException("not an image in a known format");
             IImageInfo info = Identify(stream, format);
             if ((long)info.Width * info.Height > ImageReader.MaxPixels)
-                throw new UserInputException($"declares {info.Width}x{info.Height} pixels, more than the {ImageReader.MaxPixels:N0} accepted");
+                throw new UserInputException($"declares {info.Width}x{info.Height} pixels, more than the {ImageReader.MaxPixels:N0} " +
+                    "accepted");
             EnsureWhole(stream, format);
-            var picture = new PictureFile(stream, info.Width, info.Height, MayBeTransparent(stream, info, format.Name), format.Name == "JPEG" ? 3 : 0);
+            var picture = new PictureFile(stream, info.Width, info.Height, MayBeTransparent(stream, info, format.Name),
+                format.Name == "JPEG" ? 3 : 0);
             stream = null;
             return picture;
         }

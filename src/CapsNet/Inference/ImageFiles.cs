@@ -10,7 +10,9 @@ internal static class ImageFiles
 {
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"];
 
-    /// <summary>The files in order; the paths that gave none or could not be read, each with its reason; and the links not followed.</summary>
+    /// <summary>
+    /// The files in order; the paths that gave none or could not be read, each with its reason; and the links not followed.
+    /// </summary>
     public static (List<string> Files, List<(string Path, string Problem)> Problems, List<string> Warnings) Find(IEnumerable<string> paths)
     {
         var files = new List<string>();
@@ -24,7 +26,8 @@ internal static class ImageFiles
             }
             else if (Directory.Exists(path))
             {
-                FileWalk walk = FileWalk.Under(path, name => Extensions.Contains(Path.GetExtension(name).ToLowerInvariant()) && !name.StartsWith('.'));
+                FileWalk walk = FileWalk.Under(path,
+                    name => Extensions.Contains(Path.GetExtension(name).ToLowerInvariant()) && !name.StartsWith('.'));
                 problems.AddRange(walk.Unreadable);
                 warnings.AddRange(walk.Warnings);
                 if (walk.Files.Count == 0 && walk.Unreadable.Count == 0)

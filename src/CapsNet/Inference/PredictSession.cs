@@ -4,7 +4,6 @@ using CapsNet.Model;
 using CapsNet.Native;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -84,7 +83,8 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
     private static float[]?[] Prepare(List<string> files, CapsNetConfig config, Preprocess preprocess,
         List<(string Path, string Problem)> problems, ProgressReporter progress, bool showProgress)
     {
-        var decoder = new PictureBatchDecoder(Math.Min(PictureBatchDecoder.DefaultBudgetBytes, (MemoryPlan.AvailableBytes() ?? long.MaxValue) / 4));
+        var decoder = new PictureBatchDecoder(Math.Min(PictureBatchDecoder.DefaultBudgetBytes,
+            (MemoryPlan.AvailableBytes() ?? long.MaxValue) / 4));
         PictureBatch<float[]> batch = null!;
         void Decode(Action<int, string>? report) => batch = decoder.Decode(files,
             image => ModelInput.From(image, config.InputChannels, config.InputSide, preprocess),

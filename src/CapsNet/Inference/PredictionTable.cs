@@ -21,7 +21,8 @@ internal static class PredictionTable
             int runnerUp = r.RunnerUp(k);
             return new[]
             {
-                r.File, string.Join(" ", named.Select(c => c.ToString(CultureInfo.InvariantCulture))), string.Join(" ", named.Select(c => names[c])),
+                r.File, string.Join(" ", named.Select(c => c.ToString(CultureInfo.InvariantCulture))), string.Join(" ",
+                    named.Select(c => names[c])),
                 string.Join(" ", named.Select(c => F(r.Lengths[c]))), Label(runnerUp, names), F(r.Lengths[runnerUp]),
             };
         }).Prepend(header).ToArray();
@@ -42,7 +43,8 @@ internal static class PredictionTable
         foreach (Prediction r in rows)
         {
             int runnerUp = r.RunnerUp(k);
-            IEnumerable<string> classes = r.Classes(k).SelectMany(c => new[] { c.ToString(CultureInfo.InvariantCulture), Quote(names[c]), F(r.Lengths[c]) });
+            IEnumerable<string> classes = r.Classes(k).SelectMany(c => new[] { c.ToString(CultureInfo.InvariantCulture), Quote(names[c]),
+                F(r.Lengths[c]) });
             text.AppendLine(string.Join(",", classes.Prepend(Quote(r.File))
                 .Concat([runnerUp.ToString(CultureInfo.InvariantCulture), F(r.Lengths[runnerUp])])
                 .Concat(r.Lengths.Select(F))));

@@ -1,5 +1,4 @@
 using CapsNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Inference;
@@ -38,7 +37,8 @@ internal sealed class Predictor
             Tensor x = tensor(pixels, [count, config.InputChannels, config.InputSide, config.InputSide]).to(_device);
             Tensor capsules = _model.Encode(x);  // [count,classes,16]
             Tensor batchLengths = Capsules.Length(capsules).cpu();  // [count,classes]
-            Tensor? images = reconstruct ? _model.Decode(capsules, nn.functional.one_hot(batchLengths.argmax(1).to(_device), config.Classes)).cpu() : null;
+            Tensor? images = reconstruct ? _model.Decode(capsules, nn.functional.one_hot(batchLengths.argmax(1).to(_device),
+                config.Classes)).cpu() : null;
             for (int k = 0; k < count; k++)
             {
                 lengths[start + k] = batchLengths[k].data<float>().ToArray();

@@ -22,7 +22,7 @@ internal sealed class GivenWeights : IDisposable
 
     /// <summary>
     /// The network the weights belong to: their .json; for Keras weights without one, what their shapes say; else
-    /// MNIST's. <paramref name="routings"/> stands where no .json records them.
+    /// MNIST's. The routing count given to <see cref="Open"/> stands where no .json records it.
     /// </summary>
     public CapsNetConfig Config { get; }
 

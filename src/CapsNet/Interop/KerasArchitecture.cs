@@ -19,7 +19,8 @@ internal static partial class KerasArchitecture
     public static Dictionary<string, long[][]> Expected(CapsNetConfig config)
     {
         CapsNetConfig c = config;
-        int conv1 = c.Conv1Kernel, primary = c.PrimaryKernel, filters = c.Conv1Channels, hidden1 = c.DecoderHidden1, hidden2 = c.DecoderHidden2;
+        int conv1 = c.Conv1Kernel, primary = c.PrimaryKernel, filters = c.Conv1Channels, hidden1 = c.DecoderHidden1,
+            hidden2 = c.DecoderHidden2;
         return new()
         {
             [Conv1] = [[conv1, conv1, c.InputChannels, filters], [filters]],

@@ -21,7 +21,9 @@ internal sealed class KerasFile : IDisposable
 
     public IReadOnlyList<KerasLayer> Layers { get; }
 
-    /// <summary>Opens a file already known to be HDF5; fails with <see cref="InvalidDataException"/> when it holds no Keras weights.</summary>
+    /// <summary>
+    /// Opens a file already known to be HDF5; fails with <see cref="InvalidDataException"/> when it holds no Keras weights.
+    /// </summary>
     public static KerasFile Open(string path)
     {
         NativeFile file = H5File.OpenRead(path);

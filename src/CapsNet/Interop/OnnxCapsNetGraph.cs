@@ -1,5 +1,4 @@
 using CapsNet.Model;
-using Onnx;
 using static CapsNet.Interop.OnnxGraphBuilder;
 using static TorchSharp.torch;
 
@@ -36,11 +35,13 @@ internal static class OnnxCapsNetGraph
         string primary = g.Node("Conv", [features, Weight(g, state, "primary_caps.weight"), Weight(g, state, "primary_caps.bias")],
             attributes: [Ints("kernel_shape", c.PrimaryKernel, c.PrimaryKernel), Ints("strides", stride, stride)]);  // [N,256,6,6]
         // Capsules of 8 consecutive channels at each grid position, as PrimaryCapsules.Group cuts them.
-        string grouped = g.Node("Reshape", [g.Node("Transpose", [primary], attributes: Ints("perm", 0, 2, 3, 1)), g.Int64s("primary_shape", -1, inputs, inputDim)]);
+        string grouped = g.Node("Reshape", [g.Node("Transpose", [primary], attributes: Ints("perm", 0, 2, 3, 1)), g.Int64s("primary_shape",
+            -1, inputs, inputDim)]);
         string u = Squash(g, grouped);  // [N,1152,8]
 
         // u_hat as DigitCapsules computes it: one product per input capsule, [I,N,8] @ [I,8,J*16].
-        string perInput = g.Floats("digit_caps.per_input", state["digit_caps.weight"].permute(1, 3, 0, 2).reshape(inputs, inputDim, classes * dim));
+        string perInput = g.Floats("digit_caps.per_input", state["digit_caps.weight"].permute(1, 3, 0, 2).reshape(inputs, inputDim,
+            classes * dim));
         string products = g.Node("MatMul", [g.Node("Transpose", [u], attributes: Ints("perm", 1, 0, 2)), perInput]);  // [I,N,J*16]
         string uHat = g.Node("Transpose", [g.Node("Reshape", [products, g.Int64s("u_hat_shape", inputs, -1, classes, dim)])],
             attributes: Ints("perm", 1, 2, 0, 3));  // [N,J,I,16]
@@ -48,7 +49,8 @@ internal static class OnnxCapsNetGraph
         string capsules = g.Node("Squeeze", [v, g.Int64s("routed_axis", 2)], DigitCapsules);  // [N,J,16]
 
         string squaredLengths = g.Node("ReduceSumSquare", [capsules, LastAxis], attributes: Int("keepdims", 0));  // [N,J]
-        string lengths = g.Node("Sqrt", [g.Node("Add", [squaredLengths, g.Floats("length_epsilon", [(float)Capsules.LengthEpsilon])])], Lengths);
+        string lengths = g.Node("Sqrt", [g.Node("Add", [squaredLengths, g.Floats("length_epsilon", [(float)Capsules.LengthEpsilon])])],
+            Lengths);
 
         string predicted = g.Node("ArgMax", [lengths], attributes: [Int("axis", 1), Int("keepdims", 0)]);  // [N]
         string mask = g.Node("OneHot", [predicted, g.Int64s("classes", classes), g.Floats("one_hot_values", [0f, 1f], 2)]);  // [N,J]
@@ -90,7 +92,8 @@ internal static class OnnxCapsNetGraph
     }
 
     private static string Dense(OnnxGraphBuilder g, Dictionary<string, Tensor> state, string x, string layer, string activation) =>
-        g.Node(activation, [g.Node("Gemm", [x, Weight(g, state, $"{layer}.weight"), Weight(g, state, $"{layer}.bias")], attributes: Int("transB", 1))]);
+        g.Node(activation, [g.Node("Gemm", [x, Weight(g, state, $"{layer}.weight"), Weight(g, state, $"{layer}.bias")],
+            attributes: Int("transB", 1))]);
 
     private static string Weight(OnnxGraphBuilder g, Dictionary<string, Tensor> state, string name) => g.Floats(name, state[name]);
 }

@@ -77,7 +77,8 @@ internal static class OnnxExport
         {
             IrVersion = IrVersion,
             ProducerName = "capsnet",
-            ProducerVersion = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            ProducerVersion = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? "",
             DocString = "CapsNet (Sabour et al. 2017): the longest capsule is the predicted class.",
             Graph = g.Graph,
         };

@@ -50,7 +50,8 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A float32 initializer of shape <paramref name="dims"/> (a scalar when none).</summary>
     public string Floats(string name, float[] values, params long[] dims)
     {
-        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, Dims = { dims }, FloatData = { values } });
+        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, Dims = { dims },
+            FloatData = { values } });
         return name;
     }
 
@@ -71,7 +72,8 @@ internal sealed class OnnxGraphBuilder
     /// <summary>A 1-D int64 initializer: shapes, axes.</summary>
     public string Int64s(string name, params long[] values)
     {
-        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length }, Int64Data = { values } });
+        Graph.Initializer.Add(new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { values.Length },
+            Int64Data = { values } });
         return name;
     }
 
@@ -95,11 +97,14 @@ internal sealed class OnnxGraphBuilder
     {
         var shape = new TensorShapeProto();
         foreach (object dim in dims)
-            shape.Dim.Add(dim is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim) });
+            shape.Dim.Add(dim is string symbol
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim) });
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = shape } },
         };
     }
 }

@@ -105,7 +105,8 @@ internal static class OnnxPreprocessing
         string extent = g.Node("Shape", [fitted], attributes: Int("start", 2));  // [fh,fw]
         g.Int64("origin", 0);
         g.Int64("step", 1);
-        string Positions(long axis) => Cast(g, g.Node("Range", ["origin", g.Node("Gather", [extent, g.Int64($"axis_{axis}", axis)]), "step"]),
+        string Positions(long axis) => Cast(g, g.Node("Range", ["origin", g.Node("Gather", [extent, g.Int64($"axis_{axis}", axis)]),
+            "step"]),
             DataType.Float);
         string ys = g.Node("Unsqueeze", [Positions(0), g.Int64s("column_axis", 1)]);  // [fh,1]
         string xs = Positions(1);  // [fw]

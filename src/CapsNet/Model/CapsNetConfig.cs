@@ -79,7 +79,8 @@ internal sealed record CapsNetConfig(
     public int MaskedLength => Classes * DigitCapsuleDim;
 
     /// <summary>"1x28x28 images and 10 classes".</summary>
-    public string Shape => $"{InputChannels}x{InputSide}x{InputSide} images and {Classes} classes" + (LabelsPerImage == 1 ? "" : $", {LabelsPerImage} an image");
+    public string Shape => $"{InputChannels}x{InputSide}x{InputSide} images and {Classes} classes"
+        + (LabelsPerImage == 1 ? "" : $", {LabelsPerImage} an image");
 
     /// <summary>Whether weights made for this config fit a network for <paramref name="other"/>: the same input and classes.</summary>
     public bool SameShape(CapsNetConfig other) =>

@@ -65,7 +65,8 @@ internal static class ConfigFile
             throw new UserInputException($"{where} lacks one of {string.Join(", ", Required)}.");
         string? format = json["format"]?.GetValueKind() == JsonValueKind.String ? (string?)json["format"] : null;
         if (json["format"] is not null && format is not (Format or FormatV1))
-            throw new UserInputException($"{where} has format {json["format"]!.ToJsonString()}, which this version does not read (it reads '{Format}' and '{FormatV1}').");
+            throw new UserInputException($"{where} has format {json["format"]!.ToJsonString()}, which this version does not read (it " +
+                $"reads '{Format}' and '{FormatV1}').");
         CapsNetConfig config;
         try
         {

@@ -83,7 +83,8 @@ internal static class MemoryPlan
             Dictionary<string, long> fields = File.ReadLines(meminfo)
                 .Select(line => line.Split(':', 2))
                 .Where(parts => parts.Length == 2)
-                .ToDictionary(parts => parts[0].Trim(), parts => long.TryParse(parts[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture, out long kib) ? kib * 1024 : -1);
+                .ToDictionary(parts => parts[0].Trim(), parts => long.TryParse(parts[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture,
+                    out long kib) ? kib * 1024 : -1);
             if (fields.GetValueOrDefault("MemAvailable", -1) is > 0 and long available)
                 return available;
             if (fields.GetValueOrDefault("MemTotal", -1) is > 0 and long total)
@@ -103,7 +104,8 @@ internal static class MemoryPlan
         NetworkSizes sizes = Sizes(config);
         MemoryEstimate estimate = Estimate(sizes, batchSize, training, precision);
         if ((limitBytes ?? AvailableBytes()) is long limit
-            && TooLarge(estimate, sizes, batchSize, training, limit, limitBytes is null ? "this machine has" : "the limit is") is string fact)
+            && TooLarge(estimate, sizes, batchSize, training, limit,
+                limitBytes is null ? "this machine has" : "the limit is") is string fact)
             throw new NotEnoughMemoryException(fact, batchSize);
     }
 

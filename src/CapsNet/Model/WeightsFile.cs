@@ -1,5 +1,4 @@
 using System.Collections;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -104,7 +103,8 @@ internal static class WeightsFile
             else if (stored[name] is not Tensor found)
                 yield return $"{name} is not a tensor";
             else if (!found.shape.SequenceEqual(tensor.shape))
-                yield return $"{name} has shape {Shape(found.shape)} but the model needs {Shape(tensor.shape)}{ClassHint(name, found, tensor)}";
+                yield return $"{name} has shape {Shape(found.shape)} but the model needs " +
+                    $"{Shape(tensor.shape)}{ClassHint(name, found, tensor)}";
         }
         foreach (string name in stored.Keys.Cast<string>().Where(name => !expected.ContainsKey(name)).Order())
             yield return $"unexpected {name}";

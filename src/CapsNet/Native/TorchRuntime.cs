@@ -41,7 +41,8 @@ internal static class TorchRuntime
 
     /// <summary>More threads than cores only make them wait for each other; 0 keeps libtorch's default, one per core.</summary>
     public static string? ThreadsProblem(int threads) =>
-        threads is >= 0 && threads <= Environment.ProcessorCount ? null : $"must be from 0 to {Environment.ProcessorCount}, the cores this machine has";
+        threads is >= 0
+            && threads <= Environment.ProcessorCount ? null : $"must be from 0 to {Environment.ProcessorCount}, the cores this machine has";
 
     /// <summary>Sets libtorch's intra-op thread count; 0 or less keeps its default (one per core).</summary>
     public static void SetThreads(int threads)

@@ -36,7 +36,8 @@ internal sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string 
     public static Checkpoint Save(string saveDir, int nextEpoch, double bestValAccuracy, RunConfig run, CapsuleNetwork model,
         Adam optimizer, FaultPoints faults)
     {
-        var checkpoint = new Checkpoint(nextEpoch, bestValAccuracy, RunFiles.CheckpointWeights(nextEpoch), RunFiles.CheckpointOptimizer(nextEpoch))
+        var checkpoint = new Checkpoint(nextEpoch, bestValAccuracy, RunFiles.CheckpointWeights(nextEpoch),
+            RunFiles.CheckpointOptimizer(nextEpoch))
         {
             Run = run,
         };
@@ -92,7 +93,8 @@ internal sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string 
         {
             throw new UserInputException($"{where} is not a readable checkpoint ({e.Message}).", e);
         }
-        if (checkpoint is null || checkpoint.NextEpoch < 0 || string.IsNullOrEmpty(checkpoint.ModelFile) || string.IsNullOrEmpty(checkpoint.OptimizerFile))
+        if (checkpoint is null || checkpoint.NextEpoch < 0 || string.IsNullOrEmpty(checkpoint.ModelFile)
+            || string.IsNullOrEmpty(checkpoint.OptimizerFile))
             throw new UserInputException($"{where} is not a checkpoint (fields missing).");
         return checkpoint;
     }
@@ -125,7 +127,8 @@ internal sealed record Checkpoint(int NextEpoch, double BestValAccuracy, string 
     private static Checkpoint? FromJson(JsonObject json, string where)
     {
         if (json["format"]?.GetValueKind() != JsonValueKind.String || (string?)json["format"] != Format)
-            throw new UserInputException($"{where} has format {json["format"]!.ToJsonString()}, which this version does not read (it reads '{Format}').");
+            throw new UserInputException($"{where} has format {json["format"]!.ToJsonString()}, which this version does not read (it " +
+                $"reads '{Format}').");
         if (json["run"] is not JsonObject run || json["next_epoch"] is null || json["best_val_accuracy"] is null)
             return null;
         return new Checkpoint((int)json["next_epoch"]!, (double)json["best_val_accuracy"]!, (string?)json["model_file"] ?? "",

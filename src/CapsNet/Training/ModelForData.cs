@@ -28,6 +28,7 @@ internal static class ModelForData
     public static void EnsureFits(GivenWeights weights, CapsNetConfig wanted, string data)
     {
         if (!weights.Config.SameShape(wanted))
-            throw new UserInputException($"Weights '{weights.Source}' are for {weights.Config.Shape}; the data set '{data}' has {wanted.Shape}.");
+            throw new UserInputException($"Weights '{weights.Source}' are for {weights.Config.Shape}; the data set '{data}' has " +
+                $"{wanted.Shape}.");
     }
 }

@@ -34,7 +34,8 @@ internal sealed record RunConfig(CapsNetConfig Model, TrainingConfig Training, D
         CapsNetConfig model = ConfigFile.FromJson(json["model"] as JsonObject, where);
         try
         {
-            TrainingConfig training = json["training"].Deserialize<TrainingConfig>(Options) ?? throw new JsonException("no training settings");
+            TrainingConfig training = json["training"].Deserialize<TrainingConfig>(Options)
+                ?? throw new JsonException("no training settings");
             DataConfig data = json["data"].Deserialize<DataConfig>(Options) ?? throw new JsonException("no data settings");
             return new RunConfig(model, training.Validate(), data.Validate());
         }

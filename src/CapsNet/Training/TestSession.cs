@@ -30,7 +30,8 @@ internal sealed class TestSession(IAnsiConsole console)
         CapsNetConfig? stored = given?.Config;
         string dataset = job.Dataset ?? (string.IsNullOrEmpty(stored?.Dataset) ? DataConfig.DefaultDataset : stored.Dataset);
         using DataSet data = DataSets.Load(new DataRequest(dataset, WithTrain: false, TestSamples: job.TestSamples,
-            Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names, PairShift: job.PairShift ?? MultiMnist.PaperShift));
+            Channels: stored?.InputChannels, ImageSize: stored?.InputSide, ClassNames: stored?.Names,
+                PairShift: job.PairShift ?? MultiMnist.PaperShift));
         foreach (string warning in data.Warnings)
             console.Line($"warning: {warning}");
         CapsNetConfig config = ModelForData.Fit(stored ?? CapsNetConfig.Mnist with { Routings = job.Routings }, data);

@@ -1,7 +1,6 @@
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Training;

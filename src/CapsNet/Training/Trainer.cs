@@ -3,7 +3,6 @@ using System.Globalization;
 using CapsNet.Data;
 using CapsNet.Model;
 using Spectre.Console;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -52,8 +51,10 @@ internal sealed class Trainer
                 validated.Accuracy, validated.Margin, validated.Reconstruction, validated.Loss, lr);
             _console.Line(
                 $"Epoch {epoch + 1}/{_config.Epochs} - {clock.Elapsed.TotalSeconds:F0}s - loss: {metrics.Loss:F4} - " +
-                $"capsnet_loss: {metrics.CapsnetLoss:F4} - decoder_loss: {metrics.DecoderLoss:F4} - capsnet_accuracy: {metrics.CapsnetAccuracy:F4} - " +
-                $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: {lr.ToString("G4", CultureInfo.InvariantCulture)}");
+                $"capsnet_loss: {metrics.CapsnetLoss:F4} - decoder_loss: {metrics.DecoderLoss:F4} - capsnet_accuracy: " +
+                    $"{metrics.CapsnetAccuracy:F4} - " +
+                $"val_loss: {metrics.ValLoss:F4} - val_capsnet_accuracy: {metrics.ValCapsnetAccuracy:F4} - lr: " +
+                    $"{lr.ToString("G4", CultureInfo.InvariantCulture)}");
             artifacts.EndEpoch(metrics, _model, Optimizer);
         }
         _faults.Stage = "end";

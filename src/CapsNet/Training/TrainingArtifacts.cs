@@ -4,7 +4,9 @@ using TorchSharp.Modules;
 
 namespace CapsNet.Training;
 
-/// <summary>Everything a training run leaves in save_dir, written after each epoch (in the order <see cref="RunFolder"/> gives) and at the end.</summary>
+/// <summary>
+/// Everything a training run leaves in save_dir, written after each epoch (in the order <see cref="RunFolder"/> gives) and at the end.
+/// </summary>
 internal sealed class TrainingArtifacts
 {
     private readonly RunFolder _folder;
@@ -48,7 +50,8 @@ internal sealed class TrainingArtifacts
         if (metrics.ValCapsnetAccuracy > BestValAccuracy)
         {
             string best = FileIn(RunFiles.BestWeights(metrics.Epoch + 1));
-            _console.Line($"val_capsnet_accuracy improved from {Format(BestValAccuracy)} to {metrics.ValCapsnetAccuracy:F5}, saving model to '{best}'");
+            _console.Line($"val_capsnet_accuracy improved from {Format(BestValAccuracy)} to {metrics.ValCapsnetAccuracy:F5}, saving " +
+                $"model to '{best}'");
             BestValAccuracy = metrics.ValCapsnetAccuracy;
             WeightsFile.Save(model, best, _faults);
         }

@@ -31,7 +31,8 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
             throw new BatchTooLargeException(run.Training.BatchSize, train.Count, run.Data.ValSamples);
 
         // -w is where a new run starts; a resumed one continues from its checkpoint's weights and does not read -w.
-        using GivenWeights? start = checkpoint is null && job.Weights is not null ? GivenWeights.Open(job.Weights, run.Model.Routings) : null;
+        using GivenWeights? start = checkpoint is null && job.Weights is not null ? GivenWeights.Open(job.Weights,
+            run.Model.Routings) : null;
         if (start is not null)
             ModelForData.EnsureFits(start, run.Model, data.Name);
         MemoryPlan.EnsureFits(run.Model, run.Training.BatchSize, training: true, run.Training.Precision, job.MaxMemory);
@@ -83,14 +84,16 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
             if (!folder.HasRunFiles())
                 throw new NoRunToResumeException(job.SaveDir);
             // A run killed before its first checkpoint was complete: nothing of it can be continued.
-            console.Line($"No complete checkpoint in '{job.SaveDir}': the run stopped before its first epoch was saved. Starting from epoch 1.");
+            console.Line($"No complete checkpoint in '{job.SaveDir}': the run stopped before its first epoch was saved. Starting from " +
+                "epoch 1.");
             folder.Clear(keep: job.Weights);
             return 0;
         }
         folder.RollBack(checkpoint);
         checkpoint.Load(job.SaveDir, model, trainer.Optimizer);
         artifacts.Resume(checkpoint);
-        console.Line($"Resuming at epoch {checkpoint.NextEpoch + 1}/{job.Run.Training.Epochs} from '{Path.Combine(job.SaveDir, RunFiles.CheckpointFile)}'.");
+        console.Line($"Resuming at epoch {checkpoint.NextEpoch + 1}/{job.Run.Training.Epochs} from " +
+            $"'{Path.Combine(job.SaveDir, RunFiles.CheckpointFile)}'.");
         return checkpoint.NextEpoch;
     }
 }

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;
@@ -60,7 +59,8 @@ public sealed class BadInputTests : IDisposable
 
     private static byte[] TestLabels()
     {
-        using var gzip = new GZipStream(File.OpenRead(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz")), CompressionMode.Decompress);
+        using var gzip = new GZipStream(File.OpenRead(Path.Combine(RepoPaths.MnistDir, "t10k-labels-idx1-ubyte.gz")),
+            CompressionMode.Decompress);
         using var bytes = new MemoryStream();
         gzip.CopyTo(bytes);
         return bytes.ToArray();
@@ -71,7 +71,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--epochs abc", "Cannot parse argument 'abc' for option '--epochs'")]
     [InlineData("--epochs 0", "--epochs must be at least 1, got 0.")]
     [InlineData("--lr -1", "--lr must be a number greater than 0, got -1.")]
-    [InlineData("-t --digit 12", "--digit 12 is not a class of this model: give a number from 0 to 9 or a class name: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9.")]
+    [InlineData("-t --digit 12",
+        "--digit 12 is not a class of this model: give a number from 0 to 9 or a class name: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9.")]
     [InlineData("--device tpu", "Argument 'tpu' not recognized. Must be one of: 'auto' 'cpu' 'cuda'")]
     public void FlagMistakesAreUsageErrors(string args, string message)
     {
@@ -102,14 +103,17 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void CudaWithoutAGpuIsNamed()
     {
-        AssertRejected(1, "--device cuda: No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda). Use --device cpu or auto.",
+        AssertRejected(1,
+            "--device cuda: No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda). Use " +
+                "--device cpu or auto.",
             "-t", "--device", "cuda");
     }
 
     [Fact]
     public void MissingDataFolderIsNamed()
     {
-        AssertRejected(1, "Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.", "-t", "--data_dir", "/nonexistent/mnist");
+        AssertRejected(1, "Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.",
+            "-t", "--data_dir", "/nonexistent/mnist");
     }
 
     [Fact]
@@ -151,7 +155,8 @@ public sealed class BadInputTests : IDisposable
         string dir = DataWith("t10k-labels-idx1-ubyte", TestLabels());
         File.WriteAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), bomb.ToArray());
 
-        AssertRejected(1, "t10k-images-idx3-ubyte.gz' has more bytes than the 7,856 its header (10x28x28) describes.", "-t", "--data_dir", dir);
+        AssertRejected(1, "t10k-images-idx3-ubyte.gz' has more bytes than the 7,856 its header (10x28x28) describes.", "-t", "--data_dir",
+            dir);
     }
 
     [Fact]
@@ -161,7 +166,8 @@ public sealed class BadInputTests : IDisposable
         labels[6] = 0x23;  // header count 10000 (0x2710) becomes 9000 (0x2328)
         labels[7] = 0x28;
 
-        AssertRejected(1, "The IDX files hold 10000 images but 9000 labels.", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels));
+        AssertRejected(1, "The IDX files hold 10000 images but 9000 labels.", "-t", "--data_dir", DataWith("t10k-labels-idx1-ubyte",
+            labels));
     }
 
     [Fact]
@@ -175,7 +181,8 @@ public sealed class BadInputTests : IDisposable
         Directory.CreateDirectory(Path.Combine(work, "data"));
         Directory.Move(dir, Path.Combine(work, "data", "mnist"));
 
-        AssertRejectedIn(work, 1, "t10k-labels-idx1-ubyte' fails its checksum: MD5 of the decompressed bytes is", "-t", "--dataset", "mnist");
+        AssertRejectedIn(work, 1, "t10k-labels-idx1-ubyte' fails its checksum: MD5 of the decompressed bytes is", "-t", "--dataset",
+            "mnist");
         Assert.Contains("copy it again", CapsNetProcess.RunIn(work, "-t", "--save_dir", SaveDir).Stderr);
     }
 
@@ -189,7 +196,8 @@ public sealed class BadInputTests : IDisposable
         byte[] images = new byte[16 + 1000 * 784];
         TestImageHeader(1000).CopyTo(images, 0);
 
-        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("test", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels, images), "--save_dir", SaveDir, "--digit", "3");
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("test", "--data_dir", DataWith("t10k-labels-idx1-ubyte", labels, images),
+            "--save_dir", SaveDir, "--digit", "3");
 
         Assert.True(exitCode == 0, stderr);
         Assert.Contains("Test acc: ", stdout);
@@ -236,7 +244,9 @@ public sealed class BadInputTests : IDisposable
             state["conv1.bias"] = zeros(3);
         });
 
-        AssertRejected(1, $"Weights file '{path}' does not fit this model: conv1.bias has shape [3] but the model needs [256]; missing decoder.4.bias; unexpected extra.weight.", "-t", "-w", path);
+        AssertRejected(1,
+            $"Weights file '{path}' does not fit this model: conv1.bias has shape [3] but the model needs [256]; missing decoder.4.bias; " +
+                "unexpected extra.weight.", "-t", "-w", path);
     }
 
     [Fact]
@@ -260,7 +270,9 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(_dir.File("five.json"), File.ReadAllText(_dir.File("five.json")).Replace("\"classes\": 5", "\"classes\": 10")
             .Replace("\"class_names\": [", "\"class_names\": [\"5\", \"6\", \"7\", \"8\", \"9\", "));
 
-        AssertRejected(1, $"Weights file '{path}' does not fit the model '{_dir.File("five.json")}' describes: digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8]", "-t", "-w", path);
+        AssertRejected(1,
+            $"Weights file '{path}' does not fit the model '{_dir.File("five.json")}' describes: digit_caps.weight has shape [5, 1152, " +
+                "16, 8] but the model needs [10, 1152, 16, 8]", "-t", "-w", path);
     }
 
     [Fact]
@@ -271,7 +283,8 @@ public sealed class BadInputTests : IDisposable
         using (var five = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new Generator(1)))
             CapsNet.Model.WeightsFile.Save(five, path);
 
-        AssertRejected(1, $"Weights '{path}' are for 1x28x28 images and 5 classes; the data set 'mnist' has 1x28x28 images and 10 classes.", "-t", "-w", path);
+        AssertRejected(1, $"Weights '{path}' are for 1x28x28 images and 5 classes; the data set 'mnist' has 1x28x28 images and 10 classes.",
+            "-t", "-w", path);
     }
 
     [Fact]
@@ -287,10 +300,12 @@ public sealed class BadInputTests : IDisposable
         Directory.CreateDirectory(SaveDir);
         File.WriteAllText(Path.Combine(SaveDir, "checkpoint.json"), "{}");
 
-        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--train_samples", "100", "--test_samples", "100", "--save_dir", SaveDir);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--train_samples", "100", "--test_samples", "100",
+            "--save_dir", SaveDir);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"error: Cannot resume: '{Path.Combine(SaveDir, "checkpoint.json")}' is not a checkpoint (fields missing).", stderr.Trim());
+        Assert.Equal($"error: Cannot resume: '{Path.Combine(SaveDir, "checkpoint.json")}' is not a checkpoint (fields missing).",
+            stderr.Trim());
         Assert.Single(Directory.GetFiles(SaveDir));
     }
 
@@ -324,10 +339,12 @@ public sealed class BadInputTests : IDisposable
         // capsules' weights of both signs turn them into NaN.
         string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["conv1.weight"].fill_(float.MaxValue));
 
-        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples", "100", "--save_dir", SaveDir);
+        var (exitCode, stdout, stderr) = CapsNetInProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples",
+            "100", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 1, stdout + stderr);
-        Assert.Equal("error: Training diverged: the loss is NaN at epoch 1, batch 1. The files of the last finished epoch are kept. Try a smaller --lr.",
+        Assert.Equal("error: Training diverged: the loss is NaN at epoch 1, batch 1. The files of the last finished epoch are kept. Try " +
+            "a smaller --lr.",
             stderr.Trim());
         Assert.Empty(Directory.GetFiles(SaveDir));
     }

@@ -56,7 +56,8 @@ public sealed class CapsNetCommandTests
     public void ShortFormsAndOurFlagsAreRead()
     {
         var (job, parsed, flags) = Parse("-r", "1", "-t", "-w", "/some/weights.pt", "--digit", "0", "--lam_recon", "0", "--seed", "9",
-            "--device", "cpu", "--threads", "1", "--data_dir", "/x", "--train_samples", "300", "--test_samples", "200", "--resume", "--debug",
+            "--device", "cpu", "--threads", "1", "--data_dir", "/x", "--train_samples", "300", "--test_samples", "200", "--resume",
+                "--debug",
             "--precision", "bf16");
 
         Assert.Equal(1, job.Run.Model.Routings);
@@ -122,7 +123,8 @@ public sealed class CapsNetCommandTests
             FirstLine(Reject("--threads", "1000")));
     }
 
-    private static (int, string) FirstLine((int ExitCode, string Error) result) => (result.ExitCode, result.Error.Split(Environment.NewLine)[0]);
+    private static (int, string) FirstLine((int ExitCode, string Error) result) => (result.ExitCode,
+        result.Error.Split(Environment.NewLine)[0]);
 
     [Theory]
     [InlineData("--epochs abc", "abc")]

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace CapsNet.Tests.Cli;
 
@@ -46,7 +45,8 @@ public sealed class DataSetCommandTests : IDisposable
         // Only -w: the model, the data set and its conversion all come from trained_model.json; --digit defaults to the last class, 2.
         string work = _dir.File("work");
         Directory.CreateDirectory(work);
-        var (testExit, testOut, testErr) = CapsNetInProcess.Run("-t", "-w", Path.Combine(SaveDir, "trained_model.pt"), "--save_dir", Path.Combine(work, "result"));
+        var (testExit, testOut, testErr) = CapsNetInProcess.Run("-t", "-w", Path.Combine(SaveDir, "trained_model.pt"), "--save_dir",
+            Path.Combine(work, "result"));
 
         Assert.True(testExit == 0, testOut + testErr);
         double accuracy = double.Parse(Regex.Match(testOut, @"Test acc: ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);

@@ -31,7 +31,8 @@ public sealed class DataSetRejectionTests : IDisposable
         File.WriteAllText(Path.Combine(root, "train", "square", "notes.txt"), "not a picture");
         File.WriteAllBytes(Path.Combine(root, "test", "square", "broken.png"), [0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 
-        AssertRejected($"Image folder '{root}': 2 of 14 files are not readable images: train/square/notes.txt (not an image in a known format); " +
+        AssertRejected($"Image folder '{root}': 2 of 14 files are not readable images: train/square/notes.txt (not an image in a known " +
+            "format); " +
             "test/square/broken.png (", "train", "--dataset", root);
     }
 
@@ -53,7 +54,8 @@ public sealed class DataSetRejectionTests : IDisposable
         using (var big = new Image<Rgb24>(40, 40))
             big.SaveAsPng(Path.Combine(root, "train", "square", "big.png"));
 
-        AssertRejected($"Image folder '{root}': images differ in size, 32x32 (train/bar-horizontal/0000.png) and 40x40 (train/square/big.png); " +
+        AssertRejected($"Image folder '{root}': images differ in size, 32x32 (train/bar-horizontal/0000.png) and 40x40 " +
+            "(train/square/big.png); " +
             "1 of 13 differ from the first. Give --image_size N to resize them all to NxN.", "train", "--dataset", root);
     }
 
@@ -65,7 +67,8 @@ public sealed class DataSetRejectionTests : IDisposable
         Directory.CreateDirectory(Path.Combine(root, "test", "circle"));
         File.Copy(Path.Combine(root, "test", "square", "0000.png"), Path.Combine(root, "test", "circle", "0000.png"));
 
-        AssertRejected($"Image folder '{root}': test/circle is a class the model does not have (classes: bar-horizontal, bar-vertical, square).",
+        AssertRejected($"Image folder '{root}': test/circle is a class the model does not have (classes: bar-horizontal, bar-vertical, " +
+            "square).",
             "train", "--dataset", root);
     }
 
@@ -92,7 +95,8 @@ public sealed class DataSetRejectionTests : IDisposable
         Data.IdxDataTests.WriteIdx(dir, CapsNet.Data.DataSplit.Train, side: 20, labels: [0, 1, 2, 1]);
         Data.IdxDataTests.WriteIdx(dir, CapsNet.Data.DataSplit.Test, side: 20, labels: [1, 9]);
 
-        AssertRejected($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 9, outside the 3 classes 0-2 the training labels have.",
+        AssertRejected($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 9, outside the 3 classes 0-2 the training labels " +
+            "have.",
             "train", "--dataset", dir.Path);
     }
 
@@ -115,7 +119,8 @@ public sealed class DataSetRejectionTests : IDisposable
 
         Assert.True(exitCode == 1, $"exit code {exitCode}\n{output}\n{stderr}");
         // A message ending in "(" is checked up to the library's own wording of the reason.
-        Assert.True(expectedMessage.EndsWith('(') ? stderr.StartsWith($"error: {expectedMessage}") : $"error: {expectedMessage}" == stderr.Trim(), stderr);
+        Assert.True(expectedMessage.EndsWith('(') ? stderr.StartsWith($"error: {expectedMessage}") : $"error: " +
+            $"{expectedMessage}" == stderr.Trim(), stderr);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.False(Directory.Exists(SaveDir), "the output folder was created");
     }

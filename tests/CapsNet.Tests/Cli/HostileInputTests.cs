@@ -1,14 +1,10 @@
 using System.Diagnostics;
 using CapsNet.Data;
-using CapsNet.Model;
 using CapsNet.Tests.Model;
-using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
-using TorchSharp;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;
 
@@ -39,7 +35,9 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, process.ExitCode);
     }
 
-    /// <summary>An MNIST test digit as a PNG: light ink on black, or black ink on a transparent canvas, as drawing programs save it.</summary>
+    /// <summary>
+    /// An MNIST test digit as a PNG: light ink on black, or black ink on a transparent canvas, as drawing programs save it.
+    /// </summary>
     private static int SaveDigit(int index, string path, bool transparent)
     {
         using ImageSet test = IdxFolder.Load(RepoPaths.MnistDir, DataSplit.Test, index + 1);
@@ -66,7 +64,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Matches(@"^error: A network for 3x1000x1000 images needs about [0-9.]+ [GT]B for a training step at batch size 2; " +
-            @"this machine has [0-9.]+ [GT]B\. Give a smaller --batch_size, smaller images, or --max_memory if the machine has more to give\.$", error.Trim());
+            @"this machine has [0-9.]+ [GT]B\. Give a smaller --batch_size, smaller images, or --max_memory if the machine has more to " +
+                @"give\.$", error.Trim());
         Assert.DoesNotContain("Total params", output);
         Assert.False(Directory.Exists(SaveDir));
     }
@@ -89,7 +88,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(weights, "never read");
         File.WriteAllText(_dir.File("huge.json"), """{"input_channels": 1, "input_side": 28, "classes": 100000, "routings": 3}""");
 
-        var (exitCode, _, error) = Run("predict", "-w", weights, Path.Combine(RepoPaths.Root, "docs", "examples", "digits"), "--save_dir", SaveDir);
+        var (exitCode, _, error) = Run("predict", "-w", weights, Path.Combine(RepoPaths.Root, "docs", "examples", "digits"), "--save_dir",
+            SaveDir);
 
         Assert.Equal(1, exitCode);
         Assert.Matches(@"^error: A network for 1x28x28 images needs about [0-9.]+ [GT]B for a test-mode step at batch size 100", error);
@@ -106,7 +106,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
         var fromJson = Run("predict", "-w", weights, _dir.Path, "--save_dir", SaveDir);
         var fromFlag = Run("test", "--routings", "1000");
 
-        Assert.Equal((1, $"error: Model description '{_dir.File("many.json")}' describes no CapsNet: routings must be from 1 to 20, got 1000000."),
+        Assert.Equal((1,
+            $"error: Model description '{_dir.File("many.json")}' describes no CapsNet: routings must be from 1 to 20, got 1000000."),
             (fromJson.ExitCode, FirstLine(fromJson.Error)));
         Assert.Equal((2, "error: --routings must be from 1 to 20, got 1000."), (fromFlag.ExitCode, FirstLine(fromFlag.Error)));
     }
@@ -313,9 +314,11 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     {
         string weights = _dir.File("m.pt");
         File.Copy(Shipped, weights);
-        File.WriteAllText(_dir.File("m.json"), """{"format": "capsnet.net model v9", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""");
+        File.WriteAllText(_dir.File("m.json"),
+            """{"format": "capsnet.net model v9", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""");
         var unknown = Run("test", "-w", weights, "--save_dir", SaveDir);
-        File.WriteAllText(_dir.File("m.json"), """{"input_channels": 1, "input_side": 28, "classes": 2, "routings": 3, "class_names": ["7", "7"]}""");
+        File.WriteAllText(_dir.File("m.json"),
+            """{"input_channels": 1, "input_side": 28, "classes": 2, "routings": 3, "class_names": ["7", "7"]}""");
         var repeated = Run("test", "-w", weights, "--save_dir", SaveDir);
 
         Assert.Equal(1, unknown.ExitCode);

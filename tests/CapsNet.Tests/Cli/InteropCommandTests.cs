@@ -2,7 +2,6 @@ using CapsNet.Cli;
 using CapsNet.Model;
 using CapsNet.Tests.Interop;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;
@@ -39,7 +38,8 @@ public sealed class InteropCommandTests : IDisposable
         var testH5 = Run("test", "-w", h5, "--test_samples", "100", "--save_dir", _dir.File("out-h5"));
 
         Assert.True(convert.ExitCode == 0, convert.Error);
-        Assert.Equal($"Converted '{h5}' (1x28x28 images and 10 classes, 3 routings) to '{pt}' and '{_dir.File("converted/model.json")}'.", convert.Output.Trim());
+        Assert.Equal($"Converted '{h5}' (1x28x28 images and 10 classes, 3 routings) to '{pt}' and '{_dir.File("converted/model.json")}'.",
+            convert.Output.Trim());
         Assert.True(test.ExitCode == 0, test.Error);
         Assert.True(testH5.ExitCode == 0, testH5.Error);
         string accuracy = test.Output.Split('\n').Single(line => line.StartsWith("Test acc: "));
@@ -54,7 +54,8 @@ public sealed class InteropCommandTests : IDisposable
 
         var result = Run("convert", text, _dir.File("out.pt"));
 
-        Assert.Equal((1, $"error: '{text}' is not a Keras .h5 weights file (no HDF5 signature); convert reads those."), (result.ExitCode, result.Error.Trim()));
+        Assert.Equal((1, $"error: '{text}' is not a Keras .h5 weights file (no HDF5 signature); convert reads those."), (result.ExitCode,
+            result.Error.Trim()));
         Assert.False(File.Exists(_dir.File("out.pt")));
     }
 
@@ -104,7 +105,9 @@ public sealed class InteropCommandTests : IDisposable
 
         var result = Run("export", "-w", pt, "--onnx", onnx, "--preprocess", "mnist");
 
-        Assert.Equal((1, "error: --preprocess mnist: MNIST's digit preparation is for grey models; this model takes colour images. Use --preprocess auto or none."),
+        Assert.Equal((1,
+            "error: --preprocess mnist: MNIST's digit preparation is for grey models; this model takes colour images. Use --preprocess " +
+                "auto or none."),
             (result.ExitCode, result.Error.Trim()));
         Assert.False(File.Exists(onnx));
     }

@@ -4,7 +4,6 @@ using CapsNet.Data;
 using CapsNet.Model;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;
@@ -99,7 +98,8 @@ public sealed class PredictCommandTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Equal(
-            [Path.Combine(root, "a.png"), Path.Combine(root, "deeper", "b.jpg"), Path.Combine(root, "deeper", "d.webp"), Path.Combine(root, "deeper", "deepest", "c.bmp")],
+            [Path.Combine(root, "a.png"), Path.Combine(root, "deeper", "b.jpg"), Path.Combine(root, "deeper", "d.webp"), Path.Combine(root,
+                "deeper", "deepest", "c.bmp")],
             CsvRows().Select(r => r[0]));
         string[] errors = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, errors.Length);
@@ -149,11 +149,14 @@ public sealed class PredictCommandTests : IDisposable
     public void NoModelAndNoPicturesAreNamed()
     {
         var noModel = Predict(_dir.Path);
-        Assert.Equal((1, $"error: No model to predict with: there is no '{Path.Combine(SaveDir, "trained_model.pt")}'. Give -w MODEL; for digits, the repository's models/capsnet-mnist-v4.pt.\n"),
+        Assert.Equal((1,
+            $"error: No model to predict with: there is no '{Path.Combine(SaveDir, "trained_model.pt")}'. Give -w MODEL; for digits, the " +
+                "repository's models/capsnet-mnist-v4.pt.\n"),
             (noModel.ExitCode, noModel.Error.Replace("\r", "")));
 
         var nothing = Predict("-w", SaveModel(CapsNetConfig.Mnist), "/nonexistent/pictures");
-        Assert.Equal((1, "error: No pictures to predict: '/nonexistent/pictures' not found.\n"), (nothing.ExitCode, nothing.Error.Replace("\r", "")));
+        Assert.Equal((1, "error: No pictures to predict: '/nonexistent/pictures' not found.\n"), (nothing.ExitCode,
+            nothing.Error.Replace("\r", "")));
         Assert.False(Directory.Exists(SaveDir));
     }
 

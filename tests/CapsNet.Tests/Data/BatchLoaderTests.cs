@@ -87,8 +87,10 @@ public sealed class BatchLoaderTests
         Assert.False(bytes[.., 0].equal(data.Pixels[.., 0].to_type(ScalarType.Int32)).all().item<bool>(), "nothing moved");
         for (int k = 0; k < 10; k++)
         {
-            Assert.True(bytes[k, 1].equal(bytes[k, 0].div(2, rounding_mode: RoundingMode.floor)).all().item<bool>(), $"image {k}: green did not move with red");
-            Assert.True(bytes[k, 2].equal(bytes[k, 0].div(4, rounding_mode: RoundingMode.floor)).all().item<bool>(), $"image {k}: blue did not move with red");
+            Assert.True(bytes[k, 1].equal(bytes[k, 0].div(2, rounding_mode: RoundingMode.floor)).all().item<bool>(),
+                $"image {k}: green did not move with red");
+            Assert.True(bytes[k, 2].equal(bytes[k, 0].div(4, rounding_mode: RoundingMode.floor)).all().item<bool>(),
+                $"image {k}: blue did not move with red");
         }
     }
 

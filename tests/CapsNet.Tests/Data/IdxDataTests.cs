@@ -31,7 +31,8 @@ public sealed class IdxDataTests
     {
         using var data = DataSets.Load(new DataRequest("fashion-mnist"));
 
-        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], data.ClassNames);
+        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+            data.ClassNames);
         Assert.Equal([60000, 1, 28, 28], data.Train!.Pixels.shape);
         Assert.Equal([10000, 1, 28, 28], data.Test.Pixels.shape);
         Assert.All(data.Train.Labels.bincount(null, 10).data<long>().ToArray(), n => Assert.Equal(6000, n));
@@ -113,7 +114,8 @@ public sealed class IdxDataTests
     {
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest("/nonexistent/mnist")));
 
-        Assert.Equal("Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.", error.Message);
+        Assert.Equal("Data set '/nonexistent/mnist' is neither a known data set (mnist, fashion-mnist, multimnist) nor a folder.",
+            error.Message);
     }
 
     [Fact]
@@ -124,7 +126,8 @@ public sealed class IdxDataTests
 
         var error = Assert.Throws<UserInputException>(() => IdxFolder.Load(dir.Path, DataSplit.Test));
 
-        Assert.Equal($"IDX file '{dir.File("t10k-labels-idx1-ubyte.gz")}' not found (nor 't10k-labels-idx1-ubyte' uncompressed) in '{dir.Path}'.", error.Message);
+        Assert.Equal($"IDX file '{dir.File("t10k-labels-idx1-ubyte.gz")}' not found (nor 't10k-labels-idx1-ubyte' uncompressed) in " +
+            $"'{dir.Path}'.", error.Message);
     }
 
     [Fact]
@@ -186,7 +189,8 @@ public sealed class IdxDataTests
 
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
 
-        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 3, outside the 3 classes 0-2 the training labels have.", error.Message);
+        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 1 is 3, outside the 3 classes 0-2 the training labels have.",
+            error.Message);
     }
 
     [Theory]
@@ -249,7 +253,8 @@ public sealed class IdxDataTests
 
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
 
-        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 0 is 5, outside the 3 classes 0-2 the training labels have.", error.Message);
+        Assert.Equal($"Data file '{dir.File("t10k-labels-idx1-ubyte")}': label 0 is 5, outside the 3 classes 0-2 the training labels have.",
+            error.Message);
     }
 
     [Theory]
@@ -274,7 +279,8 @@ public sealed class IdxDataTests
 
         var error = Assert.Throws<UserInputException>(() => DataSets.Load(new DataRequest(dir.Path)));
 
-        Assert.Equal($"Data folder '{dir.Path}' holds neither the four MNIST-format IDX files nor train/ and test/ folders of images.", error.Message);
+        Assert.Equal($"Data folder '{dir.Path}' holds neither the four MNIST-format IDX files nor train/ and test/ folders of images.",
+            error.Message);
     }
 
     [Fact]
@@ -284,7 +290,8 @@ public sealed class IdxDataTests
 
         var error = Assert.Throws<UserInputException>(() => absent.Folder());
 
-        Assert.Equal($"The no-such-set data set is not here: no folder '{Path.Combine("data", "no-such-set")}' in the current folder or above the program.", error.Message);
+        Assert.Equal($"The no-such-set data set is not here: no folder '{Path.Combine("data", "no-such-set")}' in the current folder or " +
+            "above the program.", error.Message);
     }
 
     /// <summary>Plain IDX files of one split: blank images of <paramref name="side"/> and the given labels.</summary>
@@ -292,7 +299,9 @@ public sealed class IdxDataTests
     {
         static byte[] BigEndian(int value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
         File.WriteAllBytes(dir.File(IdxFolder.ImagesName(split)),
-            [.. BigEndian(IdxFile.ImagesMagic), .. BigEndian(labels.Length), .. BigEndian(side), .. BigEndian(side), .. new byte[labels.Length * side * side]]);
-        File.WriteAllBytes(dir.File(IdxFolder.LabelsName(split)), [.. BigEndian(IdxFile.LabelsMagic), .. BigEndian(labels.Length), .. labels]);
+            [.. BigEndian(IdxFile.ImagesMagic), .. BigEndian(labels.Length), .. BigEndian(side), .. BigEndian(side),
+                .. new byte[labels.Length * side * side]]);
+        File.WriteAllBytes(dir.File(IdxFolder.LabelsName(split)), [.. BigEndian(IdxFile.LabelsMagic), .. BigEndian(labels.Length),
+            .. labels]);
     }
 }

@@ -111,7 +111,8 @@ public sealed class IdxFileTests : IDisposable
     {
         string path = WritePlain("images", [0, 0]);
 
-        Assert.Equal($"Data file '{path}' is truncated: 2 bytes, too short for an IDX header.", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Equal($"Data file '{path}' is truncated: 2 bytes, too short for an IDX header.", ErrorOf(() => IdxFile.Read(path,
+            IdxFile.ImagesMagic)));
     }
 
     [Fact]
@@ -184,7 +185,8 @@ public sealed class IdxFileTests : IDisposable
     {
         string path = WritePlain("images", TwoImages()[..10]);
 
-        Assert.Contains("is truncated: 10 bytes, too short for a header of 3 dimensions", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Contains("is truncated: 10 bytes, too short for a header of 3 dimensions", ErrorOf(() => IdxFile.Read(path,
+            IdxFile.ImagesMagic)));
     }
 
     [Fact]
@@ -215,7 +217,8 @@ public sealed class IdxFileTests : IDisposable
         (bytes[8], bytes[9], bytes[10], bytes[11]) = (0xff, 0, 0, 0);
         string rows = WritePlain("rows", bytes);
 
-        Assert.Equal($"Data file '{images}' declares 2147483648x1x1 = 2,147,483,648 bytes, more than the 2,147,483,591 an IDX file may hold here.",
+        Assert.Equal($"Data file '{images}' declares 2147483648x1x1 = 2,147,483,648 bytes, more than the 2,147,483,591 an IDX file may " +
+            "hold here.",
             ErrorOf(() => IdxFile.Read(images, IdxFile.ImagesMagic)));
         Assert.Contains("declares 2x4278190080x3 = 25,669,140,480 bytes", ErrorOf(() => IdxFile.Read(rows, IdxFile.ImagesMagic)));
     }
@@ -239,7 +242,8 @@ public sealed class IdxFileTests : IDisposable
         byte[] bytes = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0x80, 0, 0, 0, 0x80, 0];
         string path = WritePlain("just-over", bytes);
 
-        Assert.Contains("declares 2x32768x32768 = 2,147,483,648 bytes, more than the 2,147,483,591", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Contains("declares 2x32768x32768 = 2,147,483,648 bytes, more than the 2,147,483,591", ErrorOf(() => IdxFile.Read(path,
+            IdxFile.ImagesMagic)));
     }
 
     [Fact]
@@ -302,7 +306,8 @@ public sealed class IdxFileTests : IDisposable
     {
         string path = WritePlain("images.gz", TwoImages());
 
-        Assert.Equal($"Data file '{path}' is not gzip data although its name ends in .gz.", ErrorOf(() => IdxFile.Read(path, IdxFile.ImagesMagic)));
+        Assert.Equal($"Data file '{path}' is not gzip data although its name ends in .gz.", ErrorOf(() => IdxFile.Read(path,
+            IdxFile.ImagesMagic)));
     }
 
     [Fact]

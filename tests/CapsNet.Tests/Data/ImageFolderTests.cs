@@ -33,7 +33,8 @@ public sealed class ImageFolderTests : IDisposable
         {
             Rgb24 pixel = png[x, y];
             Assert.Equal((pixel.R, pixel.G, pixel.B),
-                (data.Train.Pixels[4, 0, y, x].item<byte>(), data.Train.Pixels[4, 1, y, x].item<byte>(), data.Train.Pixels[4, 2, y, x].item<byte>()));
+                (data.Train.Pixels[4, 0, y, x].item<byte>(), data.Train.Pixels[4, 1, y, x].item<byte>(), data.Train.Pixels[4, 2, y,
+                    x].item<byte>()));
         }
     }
 
@@ -220,7 +221,8 @@ public sealed class ImageFolderTests : IDisposable
 
         var error = Assert.Throws<ImageSizeException>(() => DataSets.Load(new DataRequest(Root)));
 
-        Assert.Equal($"Image folder '{Root}': images differ in size, 32x32 (train/bar-horizontal/0000.png) and 32x33 (test/square/tall.png); " +
+        Assert.Equal($"Image folder '{Root}': images differ in size, 32x32 (train/bar-horizontal/0000.png) and 32x33 " +
+            "(test/square/tall.png); " +
             "1 of 10 differ from the first.", error.Message);
     }
 
@@ -235,9 +237,11 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Theory]
-    [InlineData(3, "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
+    [InlineData(3,
+        "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
                    "test/x2 is a class the model does not have (classes: a, b).")]
-    [InlineData(5, "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
+    [InlineData(5,
+        "test/x0 is a class the model does not have (classes: a, b); test/x1 is a class the model does not have (classes: a, b); " +
                    "test/x2 is a class the model does not have (classes: a, b); and 2 more.")]
     public void ProblemsAreListedUpToThreeThenCounted(int extraClasses, string expected)
     {

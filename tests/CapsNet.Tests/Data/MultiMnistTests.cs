@@ -28,7 +28,8 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     /// <summary>Hand-made square digits of one side, digit i labelled labels[i].</summary>
     private static MultiMnist HandMade(int side, byte[][] digits, long[] labels, int seed = 1, int shift = 0, int pad = 0)
     {
-        using var set = new ImageSet(tensor(digits.SelectMany(d => d).ToArray(), [digits.Length, 1, side, side], ScalarType.Byte), tensor(labels));
+        using var set = new ImageSet(tensor(digits.SelectMany(d => d).ToArray(), [digits.Length, 1, side, side], ScalarType.Byte),
+            tensor(labels));
         return new MultiMnist(set, seed, shift, pad);
     }
 
@@ -207,7 +208,8 @@ public sealed class MultiMnistTests(ITestOutputHelper output)
     public void AnEpochPutsEachDigitFirstOnceInAnOrderOfItsOwn()
     {
         MultiMnist generator = OnMnistTest();
-        MultiMnistPairs epoch0 = MultiMnistPairs.Epoch(generator, 0, count: 10_000), epoch1 = MultiMnistPairs.Epoch(generator, 1, count: 10_000);
+        MultiMnistPairs epoch0 = MultiMnistPairs.Epoch(generator, 0, count: 10_000), epoch1 = MultiMnistPairs.Epoch(generator, 1,
+            count: 10_000);
 
         int[] firsts0 = [.. Enumerable.Range(0, 10_000).Select(k => epoch0[k].First)];
         int[] firsts1 = [.. Enumerable.Range(0, 10_000).Select(k => epoch1[k].First)];

@@ -11,7 +11,9 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace CapsNet.Tests.Imaging;
 
-/// <summary>Files cut off before their end are refused by <see cref="ImageReader"/>, though ImageSharp decodes most of them silently.</summary>
+/// <summary>
+/// Files cut off before their end are refused by <see cref="ImageReader"/>, though ImageSharp decodes most of them silently.
+/// </summary>
 public sealed class ImageEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -15,7 +15,10 @@ public sealed class ImageReaderTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>An MNIST test digit as a web canvas saves it: the ink's strength in alpha, its colour <paramref name="ink"/>, the rest transparent black.</summary>
+    /// <summary>
+    /// An MNIST test digit as a web canvas saves it: the ink's strength in alpha, its colour <paramref name="ink"/>, the rest transparent
+    /// black.
+    /// </summary>
     private static Image<Rgba32> CanvasDigit(float[] digit, byte ink)
     {
         var canvas = new Image<Rgba32>(28, 28);
@@ -49,7 +52,8 @@ public sealed class ImageReaderTests : IDisposable
                 byte expected = (byte)Math.Round(ink * alpha + page * (1 - alpha));
                 Assert.Equal(new Rgb24(expected, expected, expected), read[x, y]);
             }
-        // Prepared as MNIST's digits are, it is the digit again; with its alpha dropped (as before) a black page and black ink leave nothing.
+        // Prepared as MNIST's digits are, it is the digit again; with its alpha dropped (as before) a black page and black ink leave
+        // nothing.
         float[] prepared = DigitPreprocessing.Prepare(read, 28);
         Assert.InRange(prepared.Zip(DigitPreprocessing.Prepare(ToImage(digit), 28), (a, b) => Math.Abs(a - b)).Max(), 0, 0.01f);
         if (ink == 0)

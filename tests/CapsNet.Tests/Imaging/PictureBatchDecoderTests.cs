@@ -30,7 +30,8 @@ public sealed class PictureBatchDecoderTests : IDisposable
         File.WriteAllBytes(truncated, whole[..(whole.Length - 12)]);
         string text = _dir.File("notes.png");
         File.WriteAllText(text, "not a picture");
-        string[] paths = [Picture("a.png", 40, 10), truncated, Picture("b.png", 30, 20), text, Picture("c.png", 20, 30), _dir.File("absent.png")];
+        string[] paths = [Picture("a.png", 40, 10), truncated, Picture("b.png", 30, 20), text, Picture("c.png", 20, 30),
+            _dir.File("absent.png")];
         var decoder = new PictureBatchDecoder(budgetBytes: Cost(40), parallelism: 3, preparationBytesPerPixel: 0);
 
         PictureBatch<int[]> batch = decoder.Decode(paths, image => new[] { image.Width, image[0, 0].R });
@@ -115,7 +116,8 @@ public sealed class PictureBatchDecoderTests : IDisposable
 
         Assert.Equal(3, refused.Failures.Count);
         Assert.Equal([30, 31, 32], after.Results.Select(r => r![0]));
-        Assert.All(refused.Failures, f => Assert.Equal("MNIST's digit preparation is for grey models; this model takes colour images", f.Problem));
+        Assert.All(refused.Failures, f => Assert.Equal("MNIST's digit preparation is for grey models; this model takes colour images",
+            f.Problem));
         Assert.Equal("a bug", bug.Message);
     }
 }

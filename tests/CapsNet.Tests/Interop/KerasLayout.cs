@@ -23,13 +23,16 @@ internal sealed class KerasLayout
         CapsNetConfig c = model.Config;
         Dictionary<string, Tensor> state = model.state_dict();
         var layout = new KerasLayout();
-        layout.LayerNames.AddRange(["input_1", "conv1", "primarycap_conv2d", "primarycap_reshape", "primarycap_squash", "digitcaps", "input_2", maskName, "capsnet", "decoder"]);
+        layout.LayerNames.AddRange(["input_1", "conv1", "primarycap_conv2d", "primarycap_reshape", "primarycap_squash", "digitcaps",
+            "input_2", maskName, "capsnet", "decoder"]);
         layout.Weights["conv1"] = [Kernel("conv1/kernel:0", state["conv1.weight"]), Plain("conv1/bias:0", state["conv1.bias"])];
         layout.Weights["primarycap_conv2d"] =
-            [Kernel("primarycap_conv2d/kernel:0", state["primary_caps.weight"]), Plain("primarycap_conv2d/bias:0", state["primary_caps.bias"])];
+            [Kernel("primarycap_conv2d/kernel:0", state["primary_caps.weight"]), Plain("primarycap_conv2d/bias:0",
+                state["primary_caps.bias"])];
         layout.Weights["digitcaps"] = [Plain("digitcaps/W:0", state["digit_caps.weight"])];
         // Our output rows are [C,H,W]; Keras' are [H,W,C].
-        Tensor outputWeight = state["decoder.4.weight"].reshape(c.InputChannels, c.InputSide, c.InputSide, -1).permute(1, 2, 0, 3).reshape(c.PixelCount, -1);
+        Tensor outputWeight = state["decoder.4.weight"].reshape(c.InputChannels, c.InputSide, c.InputSide, -1).permute(1, 2, 0,
+            3).reshape(c.PixelCount, -1);
         Tensor outputBias = state["decoder.4.bias"].reshape(c.InputChannels, c.InputSide, c.InputSide).permute(1, 2, 0).reshape(-1);
         layout.Weights["decoder"] =
         [
@@ -57,7 +60,8 @@ internal sealed class KerasLayout
         {
             List<KerasDataset> weights = Weights.GetValueOrDefault(layer) ?? [];
             var group = new H5Group();
-            group.Attributes["weight_names"] = weights.Count > 0 ? weights.Select(w => w.Name).ToArray() : new H5Attribute(Array.Empty<double>(), [0]);
+            group.Attributes["weight_names"] = weights.Count > 0 ? weights.Select(w =>
+                w.Name).ToArray() : new H5Attribute(Array.Empty<double>(), [0]);
             foreach (KerasDataset weight in weights)
             {
                 string[] parts = weight.Name.Split('/');  // "dense/kernel:0": a subgroup and a dataset

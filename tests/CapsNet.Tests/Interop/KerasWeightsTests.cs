@@ -1,6 +1,5 @@
 using CapsNet.Interop;
 using CapsNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Interop;
@@ -120,7 +119,8 @@ public sealed class KerasWeightsTests : IDisposable
     {
         using var source = Build(seed: 1);
         KerasLayout layout = KerasLayout.Of(source, KerasLayout.TfKerasDense);
-        layout.Weights["conv1"] = [new("conv1/kernel:0", [9, 9, 1, 128], new float[9 * 9 * 128]), new("conv1/bias:0", [128], new float[128])];
+        layout.Weights["conv1"] = [new("conv1/kernel:0", [9, 9, 1, 128], new float[9 * 9 * 128]), new("conv1/bias:0", [128],
+            new float[128])];
         List<KerasDataset> decoder = layout.Weights["decoder"];
         decoder[0] = new("dense/kernel:0", [160, 256], new float[160 * 256]);
         decoder[1] = new("dense/bias:0", [256], new float[256]);
@@ -160,7 +160,8 @@ public sealed class KerasWeightsTests : IDisposable
 
         string message = Assert.Throws<UserInputException>(() => Load(model, path)).Message;
 
-        Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10)", message);
+        Assert.Contains("digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the " +
+            "model has 10)", message);
         using var given = GivenWeights.Open(path, routings: 2);
         CapsNetConfig described = given.Config;
         Assert.Equal((5, 2), (described.Classes, described.Routings));

@@ -4,7 +4,6 @@ using CapsNet.Interop;
 using CapsNet.Model;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Interop;
@@ -18,7 +17,8 @@ public sealed class OnnxExportTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     /// <summary>The ONNX model's outputs for <paramref name="images"/>, run in batches of <paramref name="batchSize"/>.</summary>
-    private static (float[] Lengths, float[] Capsules, float[] Reconstruction) RunOnnx(InferenceSession session, Tensor images, int batchSize)
+    private static (float[] Lengths, float[] Capsules, float[] Reconstruction) RunOnnx(InferenceSession session, Tensor images,
+        int batchSize)
     {
         var lengths = new List<float>();
         var capsules = new List<float>();
@@ -73,7 +73,8 @@ public sealed class OnnxExportTests : IDisposable
 
         float[] expected = expectedLengths.data<float>().ToArray();
         int[] expectedClasses = Classes(expected, 10);
-        Assert.True(expectedClasses.Distinct().Count() >= 4, $"random weights predict too few classes: {string.Join(",", expectedClasses.Distinct())}");
+        Assert.True(expectedClasses.Distinct().Count() >= 4,
+            $"random weights predict too few classes: {string.Join(",", expectedClasses.Distinct())}");
         Assert.True(expected.Max() > 1e-3, $"capsule lengths too small to compare: {expected.Max()}");
         Assert.Equal(expectedClasses, Classes(lengths, 10));
         AssertClose(expected, lengths, 1e-4);

@@ -124,7 +124,8 @@ public sealed class OnnxPreprocessingTests(ShippedModelExport shipped, ITestOutp
         {
             float[] original = Digit(test, i);
             int size = random.Next(40, 150), width = size + random.Next(10, 200), height = size + random.Next(10, 120);
-            using Image<Rgb24> photo = Photographed(original, size, width, height, new Point(random.Next(width - size), random.Next(height - size)));
+            using Image<Rgb24> photo = Photographed(original, size, width, height, new Point(random.Next(width - size),
+                random.Next(height - size)));
             classes.Add(AssertSameAnswer(photo, $"test image {i}, {size}px on {width}x{height}"));
         }
         Assert.True(classes.Count >= 8, $"only classes {string.Join(",", classes)}: the comparison would prove little");
@@ -215,7 +216,10 @@ public sealed class OnnxPreprocessingTests(ShippedModelExport shipped, ITestOutp
         return image.data<float>().ToArray();
     }
 
-    /// <summary>A digit [28*28] in [0,1] drawn dark (30) on a light page (230), <paramref name="size"/> pixels high at <paramref name="at"/>, as JPEG.</summary>
+    /// <summary>
+    /// A digit [28*28] in [0,1] drawn dark (30) on a light page (230), <paramref name="size"/> pixels high at <paramref name="at"/>, as
+    /// JPEG.
+    /// </summary>
     private static Image<Rgb24> Photographed(float[] digit, int size, int width, int height, Point at)
     {
         using var drawn = new Image<Rgb24>(28, 28);

@@ -1,5 +1,4 @@
 using CapsNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;

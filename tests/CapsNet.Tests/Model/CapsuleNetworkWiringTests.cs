@@ -61,7 +61,8 @@ public sealed class CapsuleNetworkWiringTests
         var (lengths, _) = model.forward(x, null);
 
         Tensor expected = Route(uHat, routings);
-        Assert.True(MaxDifference(encoded, expected) < Tolerance, $"differs from {routings} routings by {MaxDifference(encoded, expected):G3}");
+        Assert.True(MaxDifference(encoded, expected) < Tolerance,
+            $"differs from {routings} routings by {MaxDifference(encoded, expected):G3}");
         Assert.True(MaxDifference(lengths, Capsules.Length(expected)) < Tolerance, "forward's class scores are not the capsule lengths");
         // The check can tell the neighbouring counts apart: they move the capsules by far more than the tolerance.
         foreach (int other in new[] { routings - 1, routings + 1 }.Where(n => n >= 1))

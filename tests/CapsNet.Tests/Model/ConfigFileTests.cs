@@ -60,7 +60,8 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void EveryLayerSizeIsSavedAndReadBack()
     {
-        var config = new CapsNetConfig(1, 40, 3, 1) { Conv1Channels = 64, PrimaryChannels = 32, PrimaryCapsuleDim = 4, DigitCapsuleDim = 8, DecoderHidden2 = 256 };
+        var config = new CapsNetConfig(1, 40, 3, 1) { Conv1Channels = 64, PrimaryChannels = 32, PrimaryCapsuleDim = 4, DigitCapsuleDim = 8,
+            DecoderHidden2 = 256 };
         ConfigFile.Save(config, Weights);
 
         CapsNetConfig read = ConfigFile.Read(Weights)!;
@@ -73,14 +74,17 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void AVersion1FileHasTheDefaultLayerSizes()
     {
-        File.WriteAllText(Json, """{"format": "capsnet.net model v1", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3, "dataset": "mnist"}""");
+        File.WriteAllText(Json, """
+            {"format": "capsnet.net model v1", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3, "dataset": "mnist"}
+            """);
 
         Assert.Equal(CapsNetConfig.Mnist.LayerSizes(), ConfigFile.Read(Weights)!.LayerSizes());
     }
 
     [Theory]
     [InlineData("""{"format": "capsnet.net model v7", "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""",
-        "has format \"capsnet.net model v7\", which this version does not read (it reads 'capsnet.net model v2' and 'capsnet.net model v1').")]
+        "has format \"capsnet.net model v7\", which this version does not read (it reads 'capsnet.net model v2' and 'capsnet.net model " +
+            "v1').")]
     [InlineData("""{"format": 2, "input_channels": 1, "input_side": 28, "classes": 10, "routings": 3}""",
         "has format 2, which this version does not read (it reads 'capsnet.net model v2' and 'capsnet.net model v1').")]
     [InlineData("""{"input_channels": 1, "input_side": 28, "classes": 10, "routings": 1000000}""",
@@ -145,7 +149,8 @@ public sealed class ConfigFileTests : IDisposable
     {
         File.WriteAllText(Json, """{"input_channels": 2, "input_side": 28, "classes": 10, "routings": 3}""");
 
-        Assert.Equal($"Model description '{Json}' describes no CapsNet: CapsNet takes grey (1 channel) or colour (3 channel) images, not 2 channels.",
+        Assert.Equal($"Model description '{Json}' describes no CapsNet: CapsNet takes grey (1 channel) or colour (3 channel) images, not " +
+            "2 channels.",
             ReadError());
     }
 }

@@ -1,5 +1,4 @@
 using CapsNet.Model;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -57,14 +57,16 @@ public sealed class MemoryPlanTests : IDisposable
 
         string? message = MemoryPlan.TooLarge(estimate, large, 100, training: true, limitBytes: 23L << 30);
 
-        Match match = Regex.Match(message ?? "", @"^A network for 3x1000x1000 images needs about (\d\.\d) TB for a training step at batch size 100; this machine has 23 GB\.$");
+        Match match = Regex.Match(message ?? "",
+            @"^A network for 3x1000x1000 images needs about (\d\.\d) TB for a training step at batch size 100; this machine has 23 GB\.$");
         Assert.True(match.Success, message);
         // I = 492*492*32 capsules: u_hat [100,10,I,16] in float32 alone is 462 GiB, and forward holds it twice.
         double uHatTiB = 100.0 * 10 * 492 * 492 * 32 * 16 * 4 / (1L << 40);
         Assert.InRange(double.Parse(match.Groups[1].Value), 2 * uHatTiB, 8 * uHatTiB);
         Assert.Null(MemoryPlan.TooLarge(estimate, large, 100, training: true, limitBytes: estimate.TotalBytes));
         Assert.Equal("A network for 3x1000x1000 images needs about 33 GB for a test-mode step at batch size 1; the limit is 16 GB.",
-            MemoryPlan.TooLarge(estimate with { ActivationBytes = (33L << 30) - estimate.ParameterBytes - estimate.RuntimeBytes, OptimizerBytes = 0 },
+            MemoryPlan.TooLarge(estimate with { ActivationBytes = (33L << 30) - estimate.ParameterBytes - estimate.RuntimeBytes,
+                OptimizerBytes = 0 },
                 large, 1, training: false, 16L << 30, "the limit is"));
     }
 

@@ -39,7 +39,8 @@ public sealed class MultiLabelLossTests
         // [B=2, K=2, 1, 2, 2]. Digit 0: (0.01+0.04+0.09+0.16 + 0) / 8 = 0.0375.
         // Digit 1: ((0.25*4) + 1) / 8 = 0.25 (sample 0 against [1,1,0,0], sample 1 one pixel off by 1).
         using var targets = tensor(new float[] { 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, [2, 2, 1, 2, 2]);
-        using var reconstructions = tensor(new float[] { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0, 0, 1 }, [2, 2, 1, 2, 2]);
+        using var reconstructions = tensor(new float[] { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.5f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0, 0, 1 }, [2, 2, 1,
+            2, 2]);
 
         using var loss = MultiLabelLoss.Reconstruction(targets, reconstructions);
         using var first = CapsuleLoss.Reconstruction(targets[.., 0], reconstructions[.., 0]);

@@ -18,7 +18,8 @@ internal static class SameWeights
         try
         {
             return expected.Keys.Cast<string>().Union(actual.Keys.Cast<string>())
-                .Where(name => expected[name] is not Tensor a || actual[name] is not Tensor b || !a.shape.SequenceEqual(b.shape) || !a.eq(b).all().item<bool>())
+                .Where(name => expected[name] is not Tensor a || actual[name] is not Tensor b || !a.shape.SequenceEqual(b.shape)
+                    || !a.eq(b).all().item<bool>())
                 .Order()
                 .ToArray();
         }

@@ -1,6 +1,5 @@
 using CapsNet.Inference;
 using CapsNet.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -81,7 +80,8 @@ public sealed class TwoLabelNetworkTests
             "file      classes  names        lengths  runner-up  length\n" +
             "pair.png      3 1  d b    0.9000 0.7000  0 a        0.1000", table.ReplaceLineEndings("\n"));
         Assert.Equal(
-            "file,class,class_name,confidence,class2,class2_name,confidence2,runner_up,runner_up_length,length_a,length_b,length_c,length_d\n" +
+            "file,class,class_name,confidence,class2,class2_name,confidence2,runner_up,runner_up_length," +
+            "length_a,length_b,length_c,length_d\n" +
             "pair.png,3,d,0.9000,1,b,0.7000,0,0.1000,0.1000,0.7000,0.0500,0.9000\n", csv.ReplaceLineEndings("\n"));
     }
 }

@@ -98,7 +98,8 @@ public sealed class UnfoldedConvolutionTests
     // A tensor of its own, without autograd history, in dtype.
     private static Tensor Leaf(Tensor tensor, ScalarType dtype) => tensor.detach().to_type(dtype);
 
-    private static (Tensor Output, Tensor[] Grads) Run(Tensor x, Tensor w, Tensor b, Tensor upstream, Func<Tensor, Tensor, Tensor, Tensor> convolve)
+    private static (Tensor Output, Tensor[] Grads) Run(Tensor x, Tensor w, Tensor b, Tensor upstream, Func<Tensor, Tensor, Tensor,
+        Tensor> convolve)
     {
         x.requires_grad_();
         w.requires_grad_();

@@ -1,5 +1,4 @@
 using CapsNet.Model;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -81,7 +80,8 @@ public sealed class WeightsFileTests : IDisposable
     {
         string path = EditedWeights.Write(_dir.File("edited.pt"), state => state["conv1.bias"] = zeros(128));
 
-        Assert.Equal($"Weights file '{path}' does not fit this model: conv1.bias has shape [128] but the model needs [256].", LoadError(path));
+        Assert.Equal($"Weights file '{path}' does not fit this model: conv1.bias has shape [128] but the model needs [256].",
+            LoadError(path));
     }
 
     [Fact]
@@ -94,7 +94,8 @@ public sealed class WeightsFileTests : IDisposable
         ConfigFile.Save(new CapsNetConfig(Classes: 10), path);
 
         Assert.Equal($"Weights file '{path}' does not fit the model '{_dir.File("five.json")}' describes: " +
-            "digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has 10); " +
+            "digit_caps.weight has shape [5, 1152, 16, 8] but the model needs [10, 1152, 16, 8] (weights for 5 classes, the model has " +
+                "10); " +
             "decoder.0.weight has shape [512, 80] but the model needs [512, 160].", LoadError(path));
     }
 
@@ -109,7 +110,8 @@ public sealed class WeightsFileTests : IDisposable
         Assert.Equal(5, WeightsFile.ReadConfig(described, routings: 1).Classes);
         Assert.Equal(CapsNetConfig.Mnist with { Routings = 2 }, WeightsFile.ReadConfig(bare, routings: 2));
         string missing = _dir.File("absent.pt");
-        Assert.Equal($"Weights file '{missing}' not found.", Assert.Throws<UserInputException>(() => WeightsFile.ReadConfig(missing)).Message);
+        Assert.Equal($"Weights file '{missing}' not found.",
+            Assert.Throws<UserInputException>(() => WeightsFile.ReadConfig(missing)).Message);
     }
 
     [Fact]
@@ -144,7 +146,8 @@ public sealed class WeightsFileTests : IDisposable
 
         string message = Assert.Throws<UserInputException>(() => WeightsFile.Load(model, path)).Message;
 
-        Assert.Equal($"Weights file '{path}': digit_caps.weight holds 1 NaN value(s); decoder.4.bias holds 1 NaN value(s) and 2 infinite value(s). " +
+        Assert.Equal($"Weights file '{path}': digit_caps.weight holds 1 NaN value(s); decoder.4.bias holds 1 NaN value(s) and 2 infinite " +
+            "value(s). " +
             "Weights must be finite numbers: the file is damaged or was saved by a run that diverged.", message);
         Assert.True(model.state_dict()["digit_caps.weight"].equal(before).all().item<bool>(), "the model took some of the refused weights");
     }

@@ -72,7 +72,8 @@ public sealed class TorchRuntimeTests
 
         var error = Assert.Throws<NoCudaDeviceException>(() => TorchRuntime.SelectDevice(DeviceChoice.Cuda));
 
-        Assert.Equal("No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda).", error.Message);
+        Assert.Equal("No CUDA device is available (this build uses the CPU libtorch unless built with -p:TorchBackend=cuda).",
+            error.Message);
     }
 
     [DllImport("libc", EntryPoint = "getenv")]

@@ -29,7 +29,8 @@ public sealed class CheckpointTests : IDisposable
         Checkpoint.Save(_dir.Path, 2, 0.75, run, model, optimizer, FaultPoints.None);
         Checkpoint read = Checkpoint.Read(_dir.Path)!;
 
-        Assert.Equal((2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer", 4), (read.NextEpoch, read.BestValAccuracy, read.ModelFile, read.OptimizerFile, read.Epochs));
+        Assert.Equal((2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer", 4), (read.NextEpoch, read.BestValAccuracy, read.ModelFile,
+            read.OptimizerFile, read.Epochs));
         Assert.Equal(run.Training, read.Run!.Training);
         Assert.Equal(run.Data, read.Run.Data);
         Assert.Equal(ConfigFile.ToJson(run.Model).ToJsonString(), ConfigFile.ToJson(read.Run.Model).ToJsonString());
@@ -44,12 +45,14 @@ public sealed class CheckpointTests : IDisposable
     public void AnUnknownFormatAndASettingOutOfBoundsAreNamed()
     {
         string path = Write("""{"format": "capsnet.net checkpoint v9", "next_epoch": 1}""");
-        Assert.Equal($"Cannot resume: '{path}' has format \"capsnet.net checkpoint v9\", which this version does not read (it reads 'capsnet.net checkpoint v2').",
+        Assert.Equal($"Cannot resume: '{path}' has format \"capsnet.net checkpoint v9\", which this version does not read (it reads " +
+            "'capsnet.net checkpoint v2').",
             Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path)).Message);
 
         using CapsuleNetwork model = GrownNetwork.Build();
         using var optimizer = new LeanAdam(model.parameters(), 0.001);
-        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer, FaultPoints.None);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer,
+            FaultPoints.None);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"lr\": 0.001", "\"lr\": -1"));
 
         Assert.Equal($"Cannot resume: '{path}' stores a setting out of bounds: lr must be a number greater than 0, got -1.",
@@ -59,11 +62,14 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void AWholeCheckpointOfAnEarlierVersionIsRead()
     {
-        Write("""{"NextEpoch":0,"BestValAccuracy":0.5,"ModelFile":"checkpoint-00.pt","OptimizerFile":"checkpoint-00.optimizer","Epochs":3}""");
+        Write("""
+            {"NextEpoch":0,"BestValAccuracy":0.5,"ModelFile":"checkpoint-00.pt","OptimizerFile":"checkpoint-00.optimizer","Epochs":3}
+            """);
 
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
 
-        Assert.Equal((0, 0.5, "checkpoint-00.pt", "checkpoint-00.optimizer", 3), (checkpoint.NextEpoch, checkpoint.BestValAccuracy, checkpoint.ModelFile, checkpoint.OptimizerFile, checkpoint.Epochs));
+        Assert.Equal((0, 0.5, "checkpoint-00.pt", "checkpoint-00.optimizer", 3), (checkpoint.NextEpoch, checkpoint.BestValAccuracy,
+            checkpoint.ModelFile, checkpoint.OptimizerFile, checkpoint.Epochs));
         Assert.False(checkpoint.Finished);
         Assert.Equal(checkpoint.ModelFile, Checkpoint.ReadOrNull(_dir.Path)?.ModelFile);  // a new run reads it too
         Assert.Null(Checkpoint.Read(_dir.File("elsewhere")));
@@ -104,7 +110,8 @@ public sealed class CheckpointTests : IDisposable
     {
         using CapsuleNetwork model = GrownNetwork.Build();
         using var optimizer = new LeanAdam(model.parameters(), 0.001);
-        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer, FaultPoints.None);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer,
+            FaultPoints.None);
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
         string state = _dir.File(checkpoint.OptimizerFile);
         File.Delete(state);

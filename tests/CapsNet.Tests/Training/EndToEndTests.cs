@@ -3,7 +3,6 @@ using CapsNet.Tests.Model;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 
 namespace CapsNet.Tests.Training;
 
@@ -50,7 +49,11 @@ public sealed class EndToEndTests(TrainedRunFixture run) : IClassFixture<Trained
     {
         string[] lines = File.ReadAllLines(SavePath("log.csv"));
 
-        Assert.Equal("epoch,capsnet_accuracy,capsnet_loss,decoder_loss,loss,val_capsnet_accuracy,val_capsnet_loss,val_decoder_loss,val_loss,lr", lines[0]);
+        Assert.Equal(
+
+            "epoch,capsnet_accuracy,capsnet_loss,decoder_loss,loss,val_capsnet_accuracy,val_capsnet_loss,val_decoder_loss,val_loss,lr",
+
+            lines[0]);
         Assert.Equal(3, lines.Length);
         EpochMetrics first = EpochMetrics.FromCsv(lines[1]), second = EpochMetrics.FromCsv(lines[2]);
         Assert.Equal((0, 0.001), (first.Epoch, first.Lr));
@@ -102,7 +105,8 @@ public sealed class EndToEndTests(TrainedRunFixture run) : IClassFixture<Trained
         Assert.True(run.TestExitCode == 0, run.TestOutput + run.TestErrors);
         Assert.Contains($"No weights given (-w); using '{SavePath("trained_model.pt")}'.", run.TestOutput);
         EpochMetrics last = EpochMetrics.FromCsv(File.ReadAllLines(SavePath("log.csv"))[^1]);
-        Assert.Contains($"\nTest acc: {last.ValCapsnetAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}\n", run.TestOutput);
+        Assert.Contains($"\nTest acc: {last.ValCapsnetAccuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}\n",
+            run.TestOutput);
         Assert.True(last.ValCapsnetAccuracy > 0.2, $"{last.ValCapsnetAccuracy} is near chance (0.1)");
     }
 

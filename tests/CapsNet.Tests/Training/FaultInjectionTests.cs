@@ -44,7 +44,8 @@ public sealed class FaultInjectionTests : IDisposable
         // resumes past that epoch: of those removals (weights, their .json, the Adam state) only the first can be
         // aimed at.
         static bool Removal(string point) => point.EndsWith(" removed", StringComparison.Ordinal);
-        string[] later = points.Where(p => !p.StartsWith("epoch 1/", StringComparison.Ordinal) && !p.StartsWith("start/", StringComparison.Ordinal)).ToArray();
+        string[] later = points.Where(p => !p.StartsWith("epoch 1/", StringComparison.Ordinal) && !p.StartsWith("start/",
+            StringComparison.Ordinal)).ToArray();
         string[] rest = later.Where((p, i) => !(Removal(p) && i > 0 && Removal(later[i - 1]))).ToArray();
         var targets = firstEpoch.Concat(rest.Where((_, i) => i % 2 == 0)).ToList();
         Assert.Contains("epoch 1/checkpoint.json written", targets);  // the moment the issue reported
@@ -63,9 +64,11 @@ public sealed class FaultInjectionTests : IDisposable
 
         Assert.Equal(Listing(straight), Listing(killed));
         Assert.DoesNotContain(Listing(killed), name => name.EndsWith(".tmp", StringComparison.Ordinal));
-        // log.csv, checkpoint.json and the Adam state byte for byte; trained_model.pt, the best weights and the checkpoint's weights tensor for tensor.
+        // log.csv, checkpoint.json and the Adam state byte for byte; trained_model.pt, the best weights and the checkpoint's weights
+        // tensor for tensor.
         foreach (string file in Listing(straight).Where(name => Path.GetExtension(name) is ".csv" or ".json" or ".optimizer"))
-            Assert.True(File.ReadAllBytes(Path.Combine(straight, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))), $"{file} differs");
+            Assert.True(File.ReadAllBytes(Path.Combine(straight, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))),
+                $"{file} differs");
         foreach (string file in Listing(straight).Where(name => Path.GetExtension(name) is ".pt"))
             Assert.Empty(SameWeights.Differences(Path.Combine(straight, file), Path.Combine(killed, file)));
         foreach (string events in Directory.GetFiles(Path.Combine(straight, "tensorboard-logs")))
@@ -79,7 +82,8 @@ public sealed class FaultInjectionTests : IDisposable
 
     // Every name under the folder, relative to it, sorted.
     private static string[] Listing(string folder) =>
-        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(folder, path)).Order(StringComparer.Ordinal).ToArray();
+        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(folder,
+            path)).Order(StringComparer.Ordinal).ToArray();
 
     // The events of a TensorBoard file after the first (the file's version), each without its wall time, which is
     // when the epoch was written.

@@ -12,7 +12,8 @@ public sealed class InterruptionTests : IDisposable
 
     // Five batches an epoch, so that a signal can arrive in the middle of one.
     private static string[] Args(string saveDir, int epochs, params string[] more) =>
-        ["--epochs", epochs.ToString(), "--train_samples", "200", "--batch_size", "40", "--test_samples", "40", "--seed", "11", "--save_dir", saveDir, .. more];
+        ["--epochs", epochs.ToString(), "--train_samples", "200", "--batch_size", "40", "--test_samples", "40", "--seed", "11",
+            "--save_dir", saveDir, .. more];
 
     private static int NextEpoch(string saveDir) =>
         Checkpoint.Read(saveDir)!.NextEpoch;
@@ -31,7 +32,8 @@ public sealed class InterruptionTests : IDisposable
             training.Signal(signal);
 
             Assert.Equal(130, training.WaitForExit(TimeSpan.FromMinutes(2)));
-            Assert.Contains($"Resume with:\n  dotnet run --project src/CapsNet -c Release -- {string.Join(" ", Args(saveDir, 3))} --resume\n",
+            Assert.Contains($"Resume with:\n  dotnet run --project src/CapsNet -c Release -- {string.Join(" ", Args(saveDir, 3))} " +
+                "--resume\n",
                 training.Stderr);
             Assert.DoesNotContain("Trained model saved", training.Stdout);
         }

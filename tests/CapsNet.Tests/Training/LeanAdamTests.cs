@@ -1,5 +1,4 @@
 using CapsNet.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -22,7 +22,8 @@ public sealed class LossPlotTests : IDisposable
         // losses fall and accuracies rise. The validation losses (not drawn) are flat and in another order, so that
         // drawing one in place of its training loss shows, as does drawing a loss in place of an accuracy.
         var rows = Enumerable.Range(0, 10).Select(e => new EpochMetrics(e, CapsnetAccuracy: 0.5 + 0.05 * e, CapsnetLoss: 0.5 - 0.045 * e,
-            DecoderLoss: 0.3 - 0.02 * e, Loss: 0.6 - 0.05 * e, ValCapsnetAccuracy: 0.6 + 0.04 * e, ValCapsnetLoss: 0.65, ValDecoderLoss: 0.55,
+            DecoderLoss: 0.3 - 0.02 * e, Loss: 0.6 - 0.05 * e, ValCapsnetAccuracy: 0.6 + 0.04 * e, ValCapsnetLoss: 0.65,
+                ValDecoderLoss: 0.55,
             ValLoss: 0.1, Lr: 0.001)).ToList();
         string path = _dir.File("log.png");
 
@@ -32,7 +33,8 @@ public sealed class LossPlotTests : IDisposable
         Assert.Equal((LossPlot.Width, LossPlot.Height), (image.Width, image.Height));
         Rgba32[] losses = [Green, Blue, Orange];  // loss, capsnet_loss, decoder_loss
         double[] first = MarkerRows(image, top: 0, FirstEpoch, losses), last = MarkerRows(image, top: 0, LastEpoch, losses);
-        Assert.True(first[0] < first[1] && first[1] < first[2], $"rows of loss, capsnet_loss, decoder_loss at epoch 1: {string.Join(", ", first)}");
+        Assert.True(first[0] < first[1] && first[1] < first[2],
+            $"rows of loss, capsnet_loss, decoder_loss at epoch 1: {string.Join(", ", first)}");
         Assert.All(Enumerable.Range(0, 3), i => Assert.True(last[i] > first[i], $"curve {i} of the losses does not fall"));
 
         Rgba32[] accuracies = [Orange, Blue];  // val_capsnet_accuracy, capsnet_accuracy
@@ -56,11 +58,13 @@ public sealed class LossPlotTests : IDisposable
         return curves.Select((pixels, i) =>
         {
             var marker = pixels.Where(p => Math.Abs(p.X - edge) < 5).ToList();
-            Assert.True(marker.Count >= 10, $"{marker.Count} pixels of {colours[i].ToHex()} at the {(firstEpoch ? "first" : "last")} epoch");
+            Assert.True(marker.Count >= 10,
+                $"{marker.Count} pixels of {colours[i].ToHex()} at the {(firstEpoch ? "first" : "last")} epoch");
             return marker.Average(p => p.Y);
         }).ToArray();
     }
 
     private static List<(int X, int Y)> Pixels(Image<Rgba32> image, Rgba32 colour, int top) =>
-        (from y in Enumerable.Range(top, PanelHeight) from x in Enumerable.Range(0, image.Width) where image[x, y] == colour select (x, y)).ToList();
+        (from y in Enumerable.Range(top, PanelHeight) from x in Enumerable.Range(0, image.Width) where image[x, y] == colour select (x,
+            y)).ToList();
 }

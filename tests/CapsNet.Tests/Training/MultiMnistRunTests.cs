@@ -91,7 +91,8 @@ public sealed class MultiMnistRunTests(MultiMnistRunFixture run) : IClassFixture
                 for (int p = 0; p < 36 * 36; p += 7)
                 {
                     int x = tile % 10 * 36 + p % 36, y = tile / 10 * 36 + p / 36;
-                    Assert.Equal(new Rgb24(Byte(real[tile * 1296 + p]), Byte(real[tile * 1296 + p]), Byte(real[tile * 1296 + p])), figure[x, y]);
+                    Assert.Equal(new Rgb24(Byte(real[tile * 1296 + p]), Byte(real[tile * 1296 + p]), Byte(real[tile * 1296 + p])), figure[x,
+                        y]);
                     Rgb24 below = figure[x, y + 180];
                     Assert.InRange(below.R - Byte(drawn[(2 * tile) * 1296 + p]), -1, 1);
                     Assert.InRange(below.G - Byte(drawn[(2 * tile + 1) * 1296 + p]), -1, 1);

@@ -36,7 +36,9 @@ public sealed class ProgressReporterTests
         // 25 / 10 = every 2nd batch, and the 25th; at 3 s a batch, batch d has taken 3d s and leaves 3 (25 - d) s.
         int[] shown = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25];
         Assert.Equal(
-            shown.Select(d => $"Epoch 1/3 {d}/25 loss {d} - {TimeSpan.FromSeconds(3 * d):hh\\:mm\\:ss} elapsed, ETA {TimeSpan.FromSeconds(3 * (25 - d)):hh\\:mm\\:ss}"),
+            shown.Select(d =>
+                $"Epoch 1/3 {d}/25 loss {d} - {TimeSpan.FromSeconds(3 * d):hh\\:mm\\:ss} elapsed, ETA " +
+                    $"{TimeSpan.FromSeconds(3 * (25 - d)):hh\\:mm\\:ss}"),
             output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Epoch 1/3 2/25 loss 2 - 00:00:06 elapsed, ETA 00:01:09", output.ToString());
     }

@@ -1,5 +1,3 @@
-using CapsNet.Training;
-
 namespace CapsNet.Tests.Training;
 
 public sealed class RunLockTests : IDisposable

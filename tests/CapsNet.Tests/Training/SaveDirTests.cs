@@ -32,15 +32,18 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     public void Dispose() => _dir.Dispose();
 
     public static string[] Args(string saveDir, int epochs, params string[] more) =>
-        ["--epochs", epochs.ToString(), "--batch_size", "20", "--train_samples", "40", "--test_samples", "20", "--routings", "2", "--lam_recon", "0.5",
+        ["--epochs", epochs.ToString(), "--batch_size", "20", "--train_samples", "40", "--test_samples", "20", "--routings", "2",
+            "--lam_recon", "0.5",
          "--seed", "9", "--save_dir", saveDir, .. more];
 
     // Every file under the folder with its size and time of last change.
     private static string[] Snapshot(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(path => $"{Path.GetRelativePath(folder, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}").Order().ToArray();
+            .Select(path =>
+                $"{Path.GetRelativePath(folder, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}").Order().ToArray();
 
-    private static string[] LogEpochs(string saveDir) => File.ReadAllLines(Path.Combine(saveDir, "log.csv"))[1..].Select(row => row.Split(',')[0]).ToArray();
+    private static string[] LogEpochs(string saveDir) => File.ReadAllLines(Path.Combine(saveDir,
+        "log.csv"))[1..].Select(row => row.Split(',')[0]).ToArray();
 
     private static Checkpoint ReadCheckpoint(string saveDir) =>
         Checkpoint.Read(saveDir)!;
@@ -78,7 +81,8 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
-            $"error: Cannot resume '{finished.SaveDir}' with other settings: {flag} stored {stored}, given {given}. Leave those flags out to continue the run as it was.",
+            $"error: Cannot resume '{finished.SaveDir}' with other settings: {flag} stored {stored}, given {given}. Leave those flags " +
+                "out to continue the run as it was.",
             stderr.Split('\n')[0]);
         Assert.Equal(before, Snapshot(finished.SaveDir));
     }
@@ -88,7 +92,8 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     {
         Assert.True(finished.ExitCode == 0, finished.Output);
 
-        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--routings", "1", "--lam_recon", "0", "--seed", "9", "--lr", "1e-3", "--save_dir", finished.SaveDir);
+        var (exitCode, _, stderr) = CapsNetInProcess.Run("--resume", "--routings", "1", "--lam_recon", "0", "--seed", "9", "--lr", "1e-3",
+            "--save_dir", finished.SaveDir);
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"with other settings: --lam_recon stored 0.5, given 0; --routings stored 2, given 1. Leave", stderr);
@@ -102,7 +107,8 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run("--resume", "--epochs", "2", "--save_dir", saveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 --shift_fraction=0.1 --seed=9 --precision=fp32 --dataset=mnist --train_samples=40 --test_samples=20", stdout);
+        Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 " +
+            "--shift_fraction=0.1 --seed=9 --precision=fp32 --dataset=mnist --train_samples=40 --test_samples=20", stdout);
         Assert.Contains("Data: 40 training and 20 validation (the test set) images", stdout);
         Assert.Contains("Resuming at epoch 2/2", stdout);
         Assert.Equal(["0", "1"], LogEpochs(saveDir));
@@ -183,7 +189,8 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         var (exitCode, _, stderr) = CapsNetInProcess.Run(Args(saveDir, 2));
 
         Assert.Equal(1, exitCode);
-        Assert.Equal($"error: '{saveDir}' holds an unfinished training run (1 of 2 epochs trained). Continue it with --resume, or start over with --overwrite.", stderr.Trim());
+        Assert.Equal($"error: '{saveDir}' holds an unfinished training run (1 of 2 epochs trained). Continue it with --resume, or start " +
+            "over with --overwrite.", stderr.Trim());
         Assert.Equal(before, Snapshot(saveDir));
 
         var overwrite = CapsNetInProcess.Run(Args(saveDir, 2, "--overwrite"));
@@ -233,9 +240,11 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run(Args(saveDir, 1, "--resume"));
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.Contains($"No complete checkpoint in '{saveDir}': the run stopped before its first epoch was saved. Starting from epoch 1.", stdout);
+        Assert.Contains($"No complete checkpoint in '{saveDir}': the run stopped before its first epoch was saved. Starting from epoch 1.",
+            stdout);
         Assert.Empty(Directory.GetFiles(saveDir, "*.tmp"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(finished.SaveDir, "log.csv")), File.ReadAllBytes(Path.Combine(saveDir, "log.csv")));
-        Assert.Empty(SameWeights.Differences(Path.Combine(finished.SaveDir, "trained_model.pt"), Path.Combine(saveDir, "trained_model.pt")));
+        Assert.Empty(SameWeights.Differences(Path.Combine(finished.SaveDir, "trained_model.pt"), Path.Combine(saveDir,
+            "trained_model.pt")));
     }
 }

@@ -5,7 +5,6 @@ using CapsNet.Tests.Model;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Training;

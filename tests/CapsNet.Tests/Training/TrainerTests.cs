@@ -39,7 +39,8 @@ public sealed class TrainerTests : IDisposable
         _labels.Dispose();
     }
 
-    private Trainer NewTrainer() => new(_model, new TrainingConfig { BatchSize = 3, LamRecon = 0.392 }, CPU, TestConsole.Create(TextWriter.Null));
+    private Trainer NewTrainer() => new(_model, new TrainingConfig { BatchSize = 3, LamRecon = 0.392 }, CPU,
+        TestConsole.Create(TextWriter.Null));
 
     /// <summary>Margin loss and reconstruction error of the whole set with the decoder masked by <paramref name="mask"/>.</summary>
     private (double Margin, double Reconstruction) Losses(Tensor mask)
@@ -87,7 +88,8 @@ public sealed class TrainerTests : IDisposable
         AssertClose(fromLabels, totals.Reconstruction, "reconstruction loss");
         AssertClose(margin, totals.Margin, "margin loss");
         Assert.Equal(Samples, totals.Samples);
-        Assert.False(before.equal(GrownNetwork.Parameter(_model, "decoder.0.weight")).all().item<bool>(), "the step left the decoder unchanged");
+        Assert.False(before.equal(GrownNetwork.Parameter(_model, "decoder.0.weight")).all().item<bool>(),
+            "the step left the decoder unchanged");
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed class TrainingArtifactsTests : IDisposable
     public void BestWeightsAreSavedWhenValidationAccuracyStrictlyImprovesNamingThePreviousBest()
     {
         var output = new StringWriter();
-        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(output), FaultPoints.None);
+        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(output),
+            FaultPoints.None);
         using var optimizer = new LeanAdam(_model.parameters(), 0.001);
 
         foreach (var (epoch, valAccuracy) in new[] { (0, 0.5), (1, 0.75), (2, 0.75) })
@@ -36,7 +37,8 @@ public sealed class TrainingArtifactsTests : IDisposable
             $"val_capsnet_accuracy improved from -inf to 0.50000, saving model to '{_dir.File("weights-01.pt")}'\n" +
             $"val_capsnet_accuracy improved from 0.50000 to 0.75000, saving model to '{_dir.File("weights-02.pt")}'\n",
             output.ToString());
-        Assert.Equal((true, true, false), (File.Exists(_dir.File("weights-01.pt")), File.Exists(_dir.File("weights-02.pt")), File.Exists(_dir.File("weights-03.pt"))));
+        Assert.Equal((true, true, false), (File.Exists(_dir.File("weights-01.pt")), File.Exists(_dir.File("weights-02.pt")),
+            File.Exists(_dir.File("weights-03.pt"))));
         Assert.Equal(0.75, artifacts.BestValAccuracy);
     }
 
@@ -46,7 +48,8 @@ public sealed class TrainingArtifactsTests : IDisposable
         string target = _dir.File($"{RunFiles.TensorBoard}/{RunFiles.TensorBoardEvents(1)}");
         Directory.CreateDirectory(target);  // a folder where the epoch's file belongs
 
-        var e = Assert.Throws<UserInputException>(() => TensorBoardEpoch.Write(_dir.Path, Metrics(0, 0.5), _model, debug: false, FaultPoints.None));
+        var e = Assert.Throws<UserInputException>(() => TensorBoardEpoch.Write(_dir.Path, Metrics(0, 0.5), _model, debug: false,
+            FaultPoints.None));
 
         Assert.StartsWith($"Could not write '{target}': ", e.Message);
         Assert.Equal([_dir.File(RunFiles.TensorBoard)], Directory.GetFileSystemEntries(_dir.Path));
@@ -57,7 +60,8 @@ public sealed class TrainingArtifactsTests : IDisposable
     {
         string log = _dir.File(RunFiles.Log);
         File.WriteAllLines(log, [EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv(), Metrics(2, 0.8).ToCsv()]);
-        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(TextWriter.Null), FaultPoints.None);
+        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run,
+            TestConsole.Create(TextWriter.Null), FaultPoints.None);
 
         artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
 

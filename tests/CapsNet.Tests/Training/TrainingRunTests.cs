@@ -31,7 +31,9 @@ public sealed class TrainingRunTests : IDisposable
     private EpochMetrics[] LogRows(out string[] lines)
     {
         lines = File.ReadAllLines(_dir.File(RunFiles.Log));
-        Assert.Equal("epoch,capsnet_accuracy,capsnet_loss,decoder_loss,loss,val_capsnet_accuracy,val_capsnet_loss,val_decoder_loss,val_loss,lr", lines[0]);
+        Assert.Equal(
+            "epoch,capsnet_accuracy,capsnet_loss,decoder_loss,loss,val_capsnet_accuracy,val_capsnet_loss,val_decoder_loss,val_loss,lr",
+            lines[0]);
         return lines.Skip(1).Select(EpochMetrics.FromCsv).ToArray();
     }
 
@@ -39,7 +41,8 @@ public sealed class TrainingRunTests : IDisposable
     private static (string Tag, long Step, float? Scalar)[] Scalars(EpochMetrics row) =>
         new (string Tag, double Value)[]
         {
-            ("loss/train", row.Loss), ("loss/val", row.ValLoss), ("capsnet_loss/train", row.CapsnetLoss), ("capsnet_loss/val", row.ValCapsnetLoss),
+            ("loss/train", row.Loss), ("loss/val", row.ValLoss), ("capsnet_loss/train", row.CapsnetLoss), ("capsnet_loss/val",
+                row.ValCapsnetLoss),
             ("decoder_loss/train", row.DecoderLoss), ("decoder_loss/val", row.ValDecoderLoss),
             ("capsnet_accuracy/train", row.CapsnetAccuracy), ("capsnet_accuracy/val", row.ValCapsnetAccuracy), ("lr", row.Lr),
         }.Select(scalar => (scalar.Tag, (long)row.Epoch, (float?)scalar.Value)).ToArray();
@@ -58,7 +61,8 @@ public sealed class TrainingRunTests : IDisposable
         {
             Assert.Equal(row.CapsnetLoss + 0.392 * row.DecoderLoss, row.Loss, 5);
             Assert.Equal(row.ValCapsnetLoss + 0.392 * row.ValDecoderLoss, row.ValLoss, 5);
-            Assert.Equal(0, row.CapsnetAccuracy * 40 % 1, 9);  // a count of 40: two whole batches, the last 10 images left out as the reference does
+            Assert.Equal(0, row.CapsnetAccuracy * 40 % 1,
+                9);  // a count of 40: two whole batches, the last 10 images left out as the reference does
             Assert.Equal(0, row.ValCapsnetAccuracy * 20 % 1, 9);  // a count of the 20 validation images
         }
         // The progress lines of each batch, the last with the epoch's figures; then Keras' line for the epoch.
@@ -67,9 +71,11 @@ public sealed class TrainingRunTests : IDisposable
         Assert.DoesNotContain("Epoch 1/2 3/2", output);
         Assert.Matches("(?m)^" + Regex.Escape("Epoch 2/2 - ") + @"\d+s" + Regex.Escape(
             $" - loss: {rows[1].Loss:F4} - capsnet_loss: {rows[1].CapsnetLoss:F4} - decoder_loss: {rows[1].DecoderLoss:F4} - " +
-            $"capsnet_accuracy: {rows[1].CapsnetAccuracy:F4} - val_loss: {rows[1].ValLoss:F4} - val_capsnet_accuracy: {rows[1].ValCapsnetAccuracy:F4} - lr: 0.0009") + "$",
+            $"capsnet_accuracy: {rows[1].CapsnetAccuracy:F4} - val_loss: {rows[1].ValLoss:F4} - val_capsnet_accuracy: " +
+                $"{rows[1].ValCapsnetAccuracy:F4} - lr: 0.0009") + "$",
             output);
-        Assert.Contains($"val_capsnet_accuracy improved from -inf to {rows[0].ValCapsnetAccuracy:F5}, saving model to '{_dir.File("weights-01.pt")}'", output);
+        Assert.Contains($"val_capsnet_accuracy improved from -inf to {rows[0].ValCapsnetAccuracy:F5}, saving model to " +
+            $"'{_dir.File("weights-01.pt")}'", output);
         Assert.Contains($"Trained model saved to '{_dir.File(RunFiles.TrainedModel)}'", output);
 
         // The best weights are written when validation accuracy strictly improves: always after the first epoch.
@@ -77,17 +83,21 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(secondImproved, File.Exists(_dir.File("weights-02.pt")));
         Assert.Equal(secondImproved, output.Contains("saving model to '" + _dir.File("weights-02.pt")));
         if (secondImproved)
-            Assert.Contains($"val_capsnet_accuracy improved from {rows[0].ValCapsnetAccuracy:F5} to {rows[1].ValCapsnetAccuracy:F5}", output);
+            Assert.Contains($"val_capsnet_accuracy improved from {rows[0].ValCapsnetAccuracy:F5} to {rows[1].ValCapsnetAccuracy:F5}",
+                output);
         Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
-        Assert.Equal((2, 2, "checkpoint-02.pt", "checkpoint-02.optimizer"), (checkpoint.NextEpoch, checkpoint.Epochs, checkpoint.ModelFile, checkpoint.OptimizerFile));
+        Assert.Equal((2, 2, "checkpoint-02.pt", "checkpoint-02.optimizer"), (checkpoint.NextEpoch, checkpoint.Epochs, checkpoint.ModelFile,
+            checkpoint.OptimizerFile));
         Assert.Equal(rows.Max(row => row.ValCapsnetAccuracy), checkpoint.BestValAccuracy);
         Assert.Equal((0.9, 7, 20), (checkpoint.Run!.Training.LrDecay, checkpoint.Run.Training.Seed, checkpoint.Run.Training.BatchSize));
         Assert.Equal((50, 20), (checkpoint.Run.Data.TrainSamples, checkpoint.Run.Data.TestSamples));
         Assert.True(checkpoint.Finished);
         string[] files = Directory.GetFiles(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
-        string[] bestWeights = secondImproved ? ["weights-01.json", "weights-01.pt", "weights-02.json", "weights-02.pt"] : ["weights-01.json", "weights-01.pt"];
+        string[] bestWeights = secondImproved ? ["weights-01.json", "weights-01.pt", "weights-02.json",
+            "weights-02.pt"] : ["weights-01.json", "weights-01.pt"];
         Assert.Equal(
-            ["checkpoint-02.json", "checkpoint-02.optimizer", "checkpoint-02.pt", "checkpoint.json", "log.csv", "log.png", "trained_model.json", "trained_model.pt", .. bestWeights],
+            ["checkpoint-02.json", "checkpoint-02.optimizer", "checkpoint-02.pt", "checkpoint.json", "log.csv", "log.png",
+                "trained_model.json", "trained_model.pt", .. bestWeights],
             files);
         Assert.Equal([_dir.File("tensorboard-logs")], Directory.GetDirectories(_dir.Path));  // no staging folder left
         Assert.Equal(["events.out.tfevents.epoch-0001", "events.out.tfevents.epoch-0002"],
