@@ -27,7 +27,7 @@ internal static class Steps
         using var model = new CapsuleNetwork(config, generator) { Precision = precision };
         if (training)
         {
-            var trainer = new Trainer(model, new RunSettings(), CPU, Spectre.Console.AnsiConsole.Console);
+            var trainer = new Trainer(model, new TrainingConfig(), CPU, Spectre.Console.AnsiConsole.Console);
             var totals = new PassTotals();
             for (int step = 1; step <= 3; step++)
                 trainer.Step(new Batch(x, y), totals, epoch: 0, step);

@@ -68,21 +68,6 @@ internal static partial class AtomicFile
             writer.Write(text);
         }, faults);
 
-    /// <summary>
-    /// The file a killed write of <paramref name="name"/> left behind, or null for any other name: the temporary
-    /// files are <c>.NAME.GUID.tmp</c>.
-    /// </summary>
-    public static string? TargetOfTemporary(string name)
-    {
-        Match match = TemporaryPattern().Match(name);
-        return match.Success ? match.Groups[1].Value : null;
-    }
-
-    public static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
-
-    [GeneratedRegex(@"^\.(.+)\.[0-9a-f]{32}\.tmp$")]
-    private static partial Regex TemporaryPattern();
-
     // A rename lives in the folder's own data: until the folder is flushed, a power cut may undo it (as databases
     // know). Best effort: a folder that cannot be opened or flushed (some network file systems) leaves nothing better.
     private static void FlushFolder(string folder)

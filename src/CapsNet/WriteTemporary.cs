@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Runtime.InteropServices;
 
 namespace CapsNet;
@@ -9,14 +10,14 @@ namespace CapsNet;
 /// an open handle. The kernel drops the lock when its process dies, so a temporary whose exclusive lock can be
 /// taken belongs to no running write: it is what an interrupted write left, and the next write of NAME removes it.
 /// </summary>
-internal static class WriteTemporary
+internal static partial class WriteTemporary
 {
     /// <summary>A new temporary for <paramref name="name"/> in <paramref name="folder"/>, open for writing and locked.</summary>
     public static FileStream Create(string folder, string name, out string path)
     {
         for (int attempt = 1; ; attempt++)
         {
-            path = Path.Combine(folder, AtomicFile.TemporaryName(name));
+            path = Path.Combine(folder, TemporaryName(name));
             var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             // A remover may have found the file in the instant between its creation and its lock, and deleted it.
             if (TryLock(stream, Shared) && File.Exists(path))
@@ -41,7 +42,7 @@ internal static class WriteTemporary
         }
         foreach (string path in temporaries)
         {
-            if (AtomicFile.TargetOfTemporary(Path.GetFileName(path)) == name && IsRegularFile(path))
+            if (TargetOfTemporary(Path.GetFileName(path)) == name && IsRegularFile(path))
                 RemoveUnlessHeld(path);
         }
     }
@@ -89,4 +90,19 @@ internal static class WriteTemporary
 
     [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static extern int Lock(int descriptor, int operation);
+
+    /// <summary>
+    /// The file a killed write of <paramref name="name"/> left behind, or null for any other name: the temporary
+    /// files are <c>.NAME.GUID.tmp</c>.
+    /// </summary>
+    public static string? TargetOfTemporary(string name)
+    {
+        Match match = TemporaryPattern().Match(name);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    public static string TemporaryName(string name) => $".{name}.{Guid.NewGuid():N}.tmp";
+
+    [GeneratedRegex(@"^\.(.+)\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryPattern();
 }

@@ -121,9 +121,9 @@ public sealed class AtomicFileTests : IDisposable
         // Each temporary is locked by a process of its own, as a write holds its temporary; two of them are killed
         // mid-write, as an interrupted write is, and the kernel drops their locks.
         string path = _dir.File("predictions.csv");
-        string killed = _dir.File(AtomicFile.TemporaryName("predictions.csv")),
-            killedToo = _dir.File(AtomicFile.TemporaryName("predictions.csv"));
-        string running = _dir.File(AtomicFile.TemporaryName("predictions.csv")), otherName = _dir.File(AtomicFile.TemporaryName("log.csv"));
+        string killed = _dir.File(WriteTemporary.TemporaryName("predictions.csv")),
+            killedToo = _dir.File(WriteTemporary.TemporaryName("predictions.csv"));
+        string running = _dir.File(WriteTemporary.TemporaryName("predictions.csv")), otherName = _dir.File(WriteTemporary.TemporaryName("log.csv"));
         using Process writer = HoldLock(running), otherWriter = HoldLock(otherName);
         foreach (string temporary in new[] { killed, killedToo })
         {

@@ -10,9 +10,6 @@ namespace CapsNet.Imaging;
 /// </summary>
 internal static class ImageReader
 {
-    /// <summary>100 megapixels: more than any camera photo, far less than a forged header can claim.</summary>
-    public const long MaxPixels = 100_000_000;
-
     /// <summary>The image's first frame as RGB; every failure is a <see cref="UserInputException"/> saying why.</summary>
     public static Image<Rgb24> Read(string path)
     {

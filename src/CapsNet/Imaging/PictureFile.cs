@@ -9,7 +9,7 @@ namespace CapsNet.Imaging;
 /// <summary>
 /// A picture file opened and checked but not yet decoded: its size from the header, whether it can hold
 /// transparency, and so what decoding it will take. Opening refuses a header that declares more than
-/// <see cref="ImageReader.MaxPixels"/> and a file cut off before its format's end; every failure is a
+/// <see cref="MaxPixels"/> and a file cut off before its format's end; every failure is a
 /// <see cref="UserInputException"/> saying why, without the path (the caller names the file).
 /// </summary>
 internal sealed class PictureFile : IDisposable
@@ -17,6 +17,9 @@ internal sealed class PictureFile : IDisposable
     private readonly FileStream _stream;
 
     private readonly int _decoderBytesPerPixel;
+
+    /// <summary>100 megapixels: more than any camera photo, far less than a forged header can claim.</summary>
+    public const long MaxPixels = 100_000_000;
 
     private PictureFile(FileStream stream, int width, int height, bool mayHaveAlpha, int decoderBytesPerPixel)
     {
@@ -49,8 +52,8 @@ internal sealed class PictureFile : IDisposable
             stream = File.OpenRead(path);
             IImageFormat format = Image.DetectFormat(stream) ?? throw new UserInputException("not an image in a known format");
             IImageInfo info = Identify(stream, format);
-            if ((long)info.Width * info.Height > ImageReader.MaxPixels)
-                throw new UserInputException($"declares {info.Width}x{info.Height} pixels, more than the {ImageReader.MaxPixels:N0} " +
+            if ((long)info.Width * info.Height > MaxPixels)
+                throw new UserInputException($"declares {info.Width}x{info.Height} pixels, more than the {MaxPixels:N0} " +
                     "accepted");
             EnsureWhole(stream, format);
             var picture = new PictureFile(stream, info.Width, info.Height, MayBeTransparent(stream, info, format.Name),

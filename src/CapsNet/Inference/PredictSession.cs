@@ -93,7 +93,7 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
             progress.Run("Reading", files.Count, Decode);
         else
             Decode(null);
-        problems.AddRange(batch.Failures.Select(f => (files[f.Index], f.Problem)));
+        problems.AddRange(batch.Problems.Select(f => (files[f.Index], f.Problem)));
         return batch.Results;
     }
 

@@ -71,7 +71,7 @@ internal sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolu
     {
         long[] strides = channelsLast.stride();
         return channelsLast.as_strided(
-                [s.Batch, s.OutputSide(s.Height), s.OutputSide(s.Width), s.Kernel, s.Kernel, s.Channels],
+                [s.Images, s.OutputSide(s.Height), s.OutputSide(s.Width), s.Kernel, s.Kernel, s.Channels],
                 [strides[0], strides[1] * s.Stride, strides[2] * s.Stride, strides[1], strides[2], strides[3]],
                 channelsLast.storage_offset())
             .reshape(-1, s.Kernel * s.Kernel * s.Channels);
@@ -81,8 +81,8 @@ internal sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolu
     private static Tensor Fold(Tensor patchRows, Shape s)
     {
         long outHeight = s.OutputSide(s.Height), outWidth = s.OutputSide(s.Width);
-        Tensor patches = patchRows.view(s.Batch, outHeight, outWidth, s.Kernel, s.Kernel, s.Channels);
-        Tensor folded = zeros([s.Batch, s.Height, s.Width, s.Channels], patchRows.dtype, patchRows.device);
+        Tensor patches = patchRows.view(s.Images, outHeight, outWidth, s.Kernel, s.Kernel, s.Channels);
+        Tensor folded = zeros([s.Images, s.Height, s.Width, s.Channels], patchRows.dtype, patchRows.device);
         for (long row = 0; row < s.Kernel; row++)
         {
             for (long column = 0; column < s.Kernel; column++)
@@ -95,7 +95,7 @@ internal sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolu
         return folded;  // [B,H,W,C]
     }
 
-    private readonly record struct Shape(long Batch, long Height, long Width, long Channels, long Kernel, long Stride)
+    private readonly record struct Shape(long Images, long Height, long Width, long Channels, long Kernel, long Stride)
     {
         public Shape(Tensor channelsLast, long kernel, long stride)
             : this(channelsLast.shape[0], channelsLast.shape[1], channelsLast.shape[2], channelsLast.shape[3], kernel, stride)

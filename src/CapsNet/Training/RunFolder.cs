@@ -28,7 +28,7 @@ internal sealed class RunFolder(string saveDir, FaultPoints faults)
         foreach (string path in RunEntries())
         {
             string name = Path.GetFileName(path);
-            bool beyond = AtomicFile.TargetOfTemporary(name) is not null
+            bool beyond = WriteTemporary.TargetOfTemporary(name) is not null
                 || RunFiles.EpochOf(name) > checkpoint.NextEpoch
                 || (RunFiles.IsCheckpointFile(name) && !Names(checkpoint, name));
             if (beyond)
@@ -74,7 +74,7 @@ internal sealed class RunFolder(string saveDir, FaultPoints faults)
 
     // A run's own files, and the temporaries of its writes (TensorBoard's staging folder is named for its folder).
     private static bool IsRunEntry(string name) =>
-        AtomicFile.TargetOfTemporary(name) is string target
+        WriteTemporary.TargetOfTemporary(name) is string target
             ? target is RunFiles.CheckpointFile or RunFiles.TensorBoard || RunFiles.IsTrainingFile(target)
             : RunFiles.IsTrainingFile(name);
 

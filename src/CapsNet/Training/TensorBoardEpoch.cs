@@ -14,7 +14,7 @@ internal static class TensorBoardEpoch
     {
         // TorchSharp's writer names its own file, so it writes into a staging folder beside tensorboard-logs
         // (where TensorBoard does not look), and the finished file is renamed into place.
-        string staging = Path.Combine(saveDir, AtomicFile.TemporaryName(RunFiles.TensorBoard));
+        string staging = Path.Combine(saveDir, WriteTemporary.TemporaryName(RunFiles.TensorBoard));
         string target = Path.Combine(saveDir, RunFiles.TensorBoard, RunFiles.TensorBoardEvents(m.Epoch + 1));
         try
         {

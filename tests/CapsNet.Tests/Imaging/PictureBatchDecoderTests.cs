@@ -42,10 +42,10 @@ public sealed class PictureBatchDecoderTests : IDisposable
         Assert.Null(batch.Results[1]);
         Assert.Null(batch.Results[3]);
         Assert.Null(batch.Results[5]);
-        Assert.Equal([1, 3, 5], batch.Failures.Select(f => f.Index));
-        Assert.Equal("is truncated: the PNG data stops before its IEND chunk", batch.Failures[0].Problem);
-        Assert.Equal("not an image in a known format", batch.Failures[1].Problem);
-        Assert.Contains("absent.png", batch.Failures[2].Problem);
+        Assert.Equal([1, 3, 5], batch.Problems.Select(f => f.Index));
+        Assert.Equal("is truncated: the PNG data stops before its IEND chunk", batch.Problems[0].Problem);
+        Assert.Equal("not an image in a known format", batch.Problems[1].Problem);
+        Assert.Contains("absent.png", batch.Problems[2].Problem);
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public sealed class PictureBatchDecoderTests : IDisposable
 
         PictureBatch<int[]> after = decoder.Decode(paths, image => new[] { image.Width });  // the same decoder goes on
 
-        Assert.Equal(3, refused.Failures.Count);
+        Assert.Equal(3, refused.Problems.Count);
         Assert.Equal([30, 31, 32], after.Results.Select(r => r![0]));
-        Assert.All(refused.Failures, f => Assert.Equal("MNIST's digit preparation is for grey models; this model takes colour images",
+        Assert.All(refused.Problems, f => Assert.Equal("MNIST's digit preparation is for grey models; this model takes colour images",
             f.Problem));
         Assert.Equal("a bug", bug.Message);
     }

@@ -31,6 +31,7 @@ public sealed class ConfigFileTests : IDisposable
                 "dog"
               ],
               "dataset": "pets",
+              "labels_per_image": 1,
               "conv1_channels": 256,
               "conv1_kernel": 9,
               "primary_channels": 256,
