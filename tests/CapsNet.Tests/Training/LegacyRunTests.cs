@@ -30,7 +30,7 @@ public sealed class LegacyRunTests : IDisposable
         }
         // The checkpoint's tensors: a 2-routing MNIST network as its .json describes, and Adam's state after one step.
         CapsNetConfig config = ConfigFile.Read(_dir.File("checkpoint-02.pt"))!;
-        using var model = new CapsuleNetwork(config, new Generator(9));
+        using var model = new CapsuleNetwork(config, new torch.Generator(9));
         using var optimizer = new LeanAdam(model.parameters(), 0.0009);
         using (var scope = torch.NewDisposeScope())
         {
