@@ -47,9 +47,10 @@ internal abstract class Predictions
         using var scope = NewDisposeScope();
         long batch = u.shape[0], inputs = u.shape[1], dim = weights.shape[2] / parents;
         Tensor inputMajor = u.transpose(0, 1).bmm(weights);  // [I,B,J*16]
+        // Copied into the layout (contiguous): matrix-vector products over strided rows take twice as long.
         Tensor values = layout == PredictionLayout.ByImage
             ? inputMajor.transpose(0, 1).contiguous()  // [B,I,J*16]: rows of J*16 moved whole
-            : inputMajor.view(inputs, batch, parents, dim).permute(1, 2, 0, 3).reshape(batch * parents, inputs, dim);  // [B*J,I,16]
+            : inputMajor.view(inputs, batch, parents, dim).permute(1, 2, 0, 3).contiguous().view(-1, inputs, dim);  // [B*J,I,16]
         return Saved(values.MoveToOuterDisposeScope(), parents, layout);
     }
 
