@@ -7,9 +7,9 @@ using CapsNet.Native;
 using CapsNet.Training;
 using static TorchSharp.torch;
 
-// Times, in one process and on random data of MNIST shape: the full training step, the two convolutions
-// alone (libtorch's floor), test-mode inference, and plain matrix products at the step's shapes in float32 and
-// bfloat16 (the machine's own limit, which the step is measured against).
+// Times, in one process and on random data of MNIST shape: the full training step, the same step cut into parts,
+// the two convolutions alone (libtorch's floor), test-mode inference, and plain matrix products at the step's shapes
+// in float32 and bfloat16 (the machine's own limit, which the step is measured against).
 BenchSettings settings;
 try
 {
@@ -33,6 +33,7 @@ var trainer = new Trainer(model, new TrainingConfig(), CPU, Spectre.Console.Ansi
 var fixedBatch = new Batch(x, y);  // not disposed: x and y have their own using declarations
 var totals = new PassTotals();
 int stepNumber = 0;
+var parts = new StepParts(model, trainer.Optimizer, new TrainingConfig().LamRecon);
 
 // The same convolutions with the same shapes: conv1 weight gradient, primary-caps weight and input gradients.
 using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * 0.01).requires_grad_();
@@ -54,13 +55,15 @@ const int Blocks = 3;
 const int CeilingSteps = 9;  // per precision
 Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
 
-// Floor and training steps alternate in blocks, so that the machine's slow and fast minutes fall on both sides of
-// the ratio. Resident memory is read after the first third of the training steps and after the last, both times
-// with the floor's tensors already in place; reading trims the heap, so not after every step.
+// Floor, training and instrumented steps alternate in blocks, so that the machine's slow and fast minutes fall on
+// all sides of the ratio and of the table of parts. Resident memory is read after the first third of the training
+// steps and after the last, both times with the floor's tensors already in place; reading trims the heap, so not
+// after every step.
 int third = settings.Steps / Blocks;
 var heldAfterStep = new Dictionary<int, double>();
 var trainTimes = new List<double>();
 var floorTimes = new List<double>();
+var partTimes = new List<(double[] Forward, double[] Backward)>();
 for (int block = 0; block < Blocks; block++)
 {
     int blockSteps = settings.Steps * (block + 1) / Blocks - settings.Steps * block / Blocks;
@@ -70,6 +73,12 @@ for (int block = 0; block < Blocks; block++)
         if (trainTimes.Count == third || trainTimes.Count == settings.Steps)
             heldAfterStep[trainTimes.Count] = ResidentMemory.HeldMiB();
     });
+    for (int i = 0; i < settings.Warmup + blockSteps; i++)
+    {
+        var times = parts.Step(x, y);
+        if (i >= settings.Warmup)
+            partTimes.Add(times);
+    }
 }
 var testTimes = new List<double>();
 TimeBlock(testTimes, settings.Steps, () =>
@@ -95,6 +104,7 @@ double CeilingGflops(ScalarType dtype, string name)
 double trainSeconds = Report("train step", trainTimes);
 double floorSeconds = Report("conv floor", floorTimes);
 double testSeconds = Report("test forward", testTimes);
+ReportParts(partTimes);
 double fp32Gflops = CeilingGflops(ScalarType.Float32, "fp32"), bf16Gflops = CeilingGflops(ScalarType.BFloat16, "bf16");
 double stepFlops = StepCost.TrainFlopsPerImage(CapsNetConfig.Mnist with { Routings = settings.Routings });
 double limitRate = (settings.Precision == Precision.Bf16 ? bf16Gflops : fp32Gflops) * 1e9 / stepFlops;
@@ -132,9 +142,30 @@ void TimeBlock(List<double> times, int steps, Action step, Action? afterStep = n
 static double Report(string name, List<double> times)
 {
     List<double> sorted = [.. times.Order()];
-    double median = sorted[sorted.Count / 2];
+    double median = Median(sorted);
     Console.WriteLine($"{name}: median {median * 1000:F1} ms, min {sorted[0] * 1000:F1} ms, max {sorted[^1] * 1000:F1} ms");
     return median;
+}
+
+// Prints the medians of the instrumented steps, part by part, and the median of their sums beside the train step's.
+void ReportParts(List<(double[] Forward, double[] Backward)> steps)
+{
+    Console.WriteLine($"step by part, ms (medians of {steps.Count} instrumented steps): forward, backward, both");
+    for (int part = 0; part < StepParts.Names.Length; part++)
+    {
+        double forward = Median(steps.Select(s => s.Forward[part])), backward = Median(steps.Select(s => s.Backward[part]));
+        double both = Median(steps.Select(s => s.Forward[part] + s.Backward[part]));
+        string backwardMs = part == StepParts.Names.Length - 1 ? "" : F(backward * 1000);  // Adam has no backward pass
+        Console.WriteLine($"  {StepParts.Names[part],-36} {F(forward * 1000),7} {backwardMs,7} {F(both * 1000),7}");
+    }
+    double sum = Median(steps.Select(s => s.Forward.Sum() + s.Backward.Sum()));
+    Console.WriteLine($"  {"sum of the parts",-36} {"",7} {"",7} {F(sum * 1000),7} (train step {F(trainSeconds * 1000)})");
+}
+
+static double Median(IEnumerable<double> values)
+{
+    List<double> sorted = [.. values.Order()];
+    return sorted[sorted.Count / 2];
 }
 
 static string F(double value, int decimals = 1) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);

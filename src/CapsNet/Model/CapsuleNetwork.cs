@@ -67,12 +67,22 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     public Tensor Encode(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return Digits(Primary(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Images [B,C,H,W] -> primary capsules u [B,I,8] in the compute dtype (I = 1152 at side 28).</summary>
+    public Tensor Primary(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         ScalarType compute = Precision.ComputeType();
         Tensor features = nn.functional.relu(nn.functional.conv2d(
             x.to_type(compute), _conv1.weight!.to_type(compute), _conv1.bias!.to_type(compute)));  // [B,256,side-8,side-8]
-        Tensor primary = _primaryCaps.forward(features);  // [B,I,8], float32 (I = 1152 at side 28)
-        return _digitCaps.forward(primary.to_type(compute)).MoveToOuterDisposeScope();  // [B,classes,16], float32
+        Tensor primary = _primaryCaps.forward(features);  // [B,I,8], float32
+        return primary.to_type(compute).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Primary capsules u [B,I,8] -> digit capsules v [B,classes,16] (float32), routed by agreement.</summary>
+    public Tensor Digits(Tensor u) => _digitCaps.forward(u);
 
     /// <summary>
     /// Reconstructs images [B,C,H,W] from capsules [B,classes,16], keeping only the capsules selected by the

@@ -30,15 +30,9 @@ internal sealed class DigitCapsules : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor u)
     {
         using var scope = NewDisposeScope();
-        long batch = u.shape[0];
         long classes = _weight.shape[0], inputs = _weight.shape[1], dim = _weight.shape[2], inputDim = _weight.shape[3];
-        // One matrix product per input capsule i, over the whole batch: [I,B,8] @ [I,8,J*16] -> [I,B,J*16].
-        Tensor perInput = _weight.to_type(u.dtype).permute(1, 3, 0, 2).reshape(inputs, inputDim, classes * dim);
-        // Made contiguous once: routing multiplies each [I,16] block 2R-1 times, and strided blocks are slower.
-        Tensor uHat = u.transpose(0, 1).bmm(perInput)
-            .view(inputs, batch, classes, dim)
-            .permute(1, 2, 0, 3)
-            .contiguous();  // [B,J,I,16]
-        return DynamicRouting.Route(uHat, _routings).MoveToOuterDisposeScope();  // [B,J,16]
+        // W_ij as one [8,J*16] block per input capsule i: u_hat for every j is then one product per input capsule.
+        Tensor perInput = _weight.to_type(u.dtype).permute(1, 3, 0, 2).reshape(inputs, inputDim, classes * dim);  // [I,8,J*16]
+        return DynamicRouting.Route(u, perInput, (int)classes, _routings).MoveToOuterDisposeScope();  // [B,J,16]
     }
 }

@@ -4,58 +4,68 @@ using static TorchSharp.torch.autograd;
 namespace CapsNet.Model;
 
 /// <summary>
-/// Routing by agreement (Sabour et al. 2017, procedure 1), as the reference implements it: coupling logits
-/// start at zero on every call and gradients flow through every iteration.
+/// Routing by agreement (Sabour et al. 2017, procedure 1) of capsules u through weights W, as the reference
+/// implements it: coupling logits start at zero on every call and gradients flow through every iteration.
 /// </summary>
 /// <remarks>
-/// Autograd would write one u_hat-sized gradient per use of u_hat (2R-1 of them) and add them up. The
-/// hand-written backward pass instead gathers every term into one batched product, so the gradient of u_hat is
-/// written once; everything else it keeps is per capsule, not per prediction.
-/// With bfloat16 predictions only the products with u_hat run in bfloat16: logits, softmax, squash and v
-/// stay in float32.
+/// The first iteration's couplings are the uniform 1/J, so its s_j = sum_i W_ij u_i / J is one matrix product of u
+/// with all weights, without predictions: one routing iteration computes no predictions at all. Later iterations
+/// write the predictions u_hat once and read them once per product: the agreement v_j . u_hat_j|i and the weighted
+/// sum sum_i c_ij u_hat_j|i (<see cref="Predictions"/>). The hand-written backward pass takes the same two products
+/// (the gradient of an agreement is a weighted sum, and that of a weighted sum an agreement) and gathers every
+/// gradient of u_hat into one product, written once; everything else it keeps is per capsule, not per prediction.
+/// With bfloat16 inputs only the products with u and u_hat run in bfloat16: logits, softmax, squash and v stay in
+/// float32.
 /// </remarks>
 internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
 {
     public override string Name => nameof(DynamicRouting);
 
-    /// <summary>Routes predictions <paramref name="uHat"/> [B,J,I,D] of I input capsules for J parents: v [B,J,D].</summary>
-    public static Tensor Route(Tensor uHat, int iterations)
+    /// <summary>
+    /// Routes capsules <paramref name="u"/> [B,I,8] through <paramref name="weights"/> [I,8,J*16] (W_ij as row k,
+    /// column j*16+d of block i) to <paramref name="parents"/> J parents: v [B,J,16] in float32. The predictions'
+    /// layout is the fastest for the dtype unless <paramref name="layout"/> is given.
+    /// </summary>
+    public static Tensor Route(Tensor u, Tensor weights, int parents, int iterations, PredictionLayout? layout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        return apply(uHat, iterations);
+        return apply(u, weights, (long)parents, iterations, layout ?? Predictions.LayoutFor(u.dtype));
     }
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
-        Tensor uHat = (Tensor)vars[0];
-        int iterations = (int)vars[1];
-        long batch = uHat.shape[0], parents = uHat.shape[1], inputs = uHat.shape[2], dim = uHat.shape[3];
-        long pairs = batch * parents;
+        Tensor u = (Tensor)vars[0], weights = (Tensor)vars[1];
+        long parents = (long)vars[2];
+        int iterations = (int)vars[3];
+        var layout = (PredictionLayout)vars[4];
 
         using var noGrad = no_grad();
-        Tensor predictions = uHat.reshape(pairs, inputs, dim).contiguous();  // one [I,D] matrix per (b, j)
-        Tensor? logits = null;  // zero until the first agreement, so the first couplings are uniform
-        var couplings = new List<Tensor>();
-        var sums = new List<Tensor>();  // s, the weighted sums before squash
-        var outputs = new List<Tensor>();
-        for (int iteration = 0; iteration < iterations; iteration++)
+        Tensor s = UniformSum(u, weights, parents);  // [B,J,16]
+        var sums = new List<Tensor> { s };  // s, the weighted sums before squash
+        var outputs = new List<Tensor> { Capsules.Squash(s) };
+        var couplings = new List<Tensor>();  // from the second iteration on
+        Tensor values = empty(0, u.dtype, u.device);  // no predictions for one iteration
+        if (iterations > 1)
         {
-            Tensor coupling = logits?.softmax(1)  // over the J parents
-                ?? full([batch, parents, inputs], 1.0 / parents, predictions.Widened().dtype, uHat.device);
-            Tensor s = Product(coupling.reshape(pairs, 1, inputs), predictions);  // [B*J,1,D]
-            Tensor v = Capsules.Squash(s);
-            couplings.Add(coupling);
-            sums.Add(s);
-            outputs.Add(v);
-            if (iteration < iterations - 1)
+            Predictions predictions = Predictions.Of(u, weights, parents, layout);
+            values = predictions.Values;
+            Tensor logits = predictions.Agreement(outputs[0]);  // [B,J,I]
+            for (int iteration = 1; iteration < iterations; iteration++)
             {
-                Tensor agreement = Product(v, predictions.transpose(1, 2)).view(batch, parents, inputs);  // v.u_hat
-                logits = logits is null ? agreement : logits + agreement;
+                Tensor coupling = logits.softmax(1);  // over the J parents
+                s = predictions.WeightedSum(coupling);
+                couplings.Add(coupling);
+                sums.Add(s);
+                outputs.Add(Capsules.Squash(s));
+                if (iteration < iterations - 1)
+                    logits = logits + predictions.Agreement(outputs[^1]);
             }
         }
         ctx.save_data("iterations", iterations);
-        ctx.save_for_backward([predictions, .. couplings, .. sums, .. outputs[..^1]]);
-        return outputs[^1].view(batch, parents, dim);
+        ctx.save_data("parents", parents);
+        ctx.save_data("layout", layout);
+        ctx.save_for_backward([u, weights, values, .. couplings, .. sums, .. outputs[..^1]]);
+        return outputs[^1];
     }
 
     public override List<Tensor> backward(AutogradContext ctx, Tensor gradOutput)
@@ -63,55 +73,73 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         int iterations = (int)ctx.get_data("iterations");
+        long parents = (long)ctx.get_data("parents");
         List<Tensor> saved = ctx.get_saved_variables();
-        Tensor predictions = saved[0];
-        List<Tensor> couplings = saved.GetRange(1, iterations);
-        List<Tensor> sums = saved.GetRange(1 + iterations, iterations);
-        List<Tensor> outputs = saved.GetRange(1 + 2 * iterations, iterations - 1);
-        long pairs = predictions.shape[0], inputs = predictions.shape[1], dim = predictions.shape[2];
-        long parents = gradOutput.shape[1], batch = gradOutput.shape[0];
+        Tensor u = saved[0], weights = saved[1];
+        List<Tensor> couplings = saved.GetRange(3, iterations - 1);  // couplings[t - 1] is iteration t's
+        List<Tensor> sums = saved.GetRange(2 + iterations, iterations);
+        List<Tensor> outputs = saved.GetRange(2 + 2 * iterations, iterations - 1);
+        Predictions? predictions = iterations > 1 ? Predictions.Saved(saved[2], parents, (PredictionLayout)ctx.get_data("layout")) : null;
 
-        // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered as [I,K] @ [K,D].
-        // The K coefficient rows are stacked as [K,I] per pair: appending whole rows is a plain copy, where
-        // building [I,K] directly would interleave them element by element.
+        // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered for one product.
         var left = new List<Tensor>();
         var right = new List<Tensor>();
         Tensor? gradLogits = null;  // d loss / d logits of the iteration after the current one
+        Tensor gradS = null!;
         for (int t = iterations - 1; t >= 0; t--)
         {
-            Tensor gradV;
-            if (gradLogits is null)
+            Tensor gradV = gradOutput;
+            if (gradLogits is not null)
             {
-                gradV = gradOutput.reshape(pairs, 1, dim);
-            }
-            else
-            {
-                Tensor gradAgreement = gradLogits.reshape(pairs, 1, inputs);
-                gradV = Product(gradAgreement, predictions);
-                left.Add(gradAgreement);
+                gradV = predictions!.WeightedSum(gradLogits);  // through agreement_t = v_t . u_hat
+                left.Add(gradLogits);
                 right.Add(outputs[t]);
             }
-            Tensor gradS = SquashBackward(sums[t], gradV);  // [B*J,1,D]
-            left.Add(couplings[t].reshape(pairs, 1, inputs));
-            right.Add(gradS);
-
+            gradS = SquashBackward(sums[t], gradV);  // [B,J,16]
             if (t == 0)
-                break;  // the first logits are constant zeros: their gradient goes nowhere
-            Tensor gradCoupling = Product(gradS, predictions.transpose(1, 2)).view(batch, parents, inputs);
+                break;  // the uniform couplings are constant: their gradient goes nowhere
+            Tensor c = couplings[t - 1];
+            left.Add(c);
+            right.Add(gradS);
+            Tensor gradCoupling = predictions!.Agreement(gradS);  // [B,J,I]
             // Softmax backward, c * (g - sum_j c g), as c g - c (sum_j c g): one fewer pass over the couplings.
-            Tensor c = couplings[t];
             Tensor weighted = c * gradCoupling;
             Tensor gradFromSoftmax = weighted.addcmul_(c, weighted.sum(1, keepdim: true), value: -1);
             gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits + gradFromSoftmax;
         }
-        ScalarType low = predictions.dtype;
-        Tensor gradPredictions = cat(left, 1).to_type(low).transpose(1, 2).bmm(cat(right, 1).to_type(low));  // [B*J,I,D], written once
-        return [gradPredictions.view(batch, parents, inputs, dim).MoveToOuterDisposeScope(), null!];
+        Tensor gradU, gradWeights;
+        if (predictions is null)
+        {
+            (gradU, gradWeights) = UniformSumBackward(u, weights, gradS / parents);
+        }
+        else
+        {
+            // The uniform couplings' term joins the others, 1/J moved to the right: exact in bfloat16, where 1/J is not.
+            left.Add(ones_like(couplings[0]));
+            right.Add(gradS / parents);
+            (gradU, gradWeights) = predictions.Backward(u, weights, left, right);
+        }
+        return [gradU.MoveToOuterDisposeScope(), gradWeights.MoveToOuterDisposeScope(), null!, null!, null!];
     }
 
-    /// <summary>A batched product with u_hat, in u_hat's dtype; the result widened back for the exact parts.</summary>
-    private static Tensor Product(Tensor a, Tensor b) =>
-        a.dtype == b.dtype ? a.bmm(b) : a.to_type(b.dtype).bmm(b).Widened();
+    /// <summary>s_j = sum_i W_ij u_i / J: [B,I*8] @ [I*8,J*16], then [B,J,16] in float32.</summary>
+    private static Tensor UniformSum(Tensor u, Tensor weights, long parents)
+    {
+        using var scope = NewDisposeScope();
+        long batch = u.shape[0];
+        Tensor sum = u.reshape(batch, -1).mm(weights.reshape(-1, weights.shape[2]));
+        return sum.Widened().div_(parents).view(batch, parents, -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Gradients of u [B,I,8] and weights [I,8,J*16] for d s = <paramref name="gradSum"/> [B,J,16] of the uniform sum.</summary>
+    private static (Tensor U, Tensor Weights) UniformSumBackward(Tensor u, Tensor weights, Tensor gradSum)
+    {
+        using var scope = NewDisposeScope();
+        Tensor grad = gradSum.reshape(u.shape[0], -1).to_type(u.dtype);  // [B,J*16], already divided by J
+        Tensor gradU = grad.mm(weights.reshape(-1, weights.shape[2]).t()).view_as(u);  // [B,I*8] -> [B,I,8]
+        Tensor gradWeights = u.reshape(u.shape[0], -1).t().mm(grad).view_as(weights);  // [I*8,J*16] -> [I,8,J*16]
+        return (gradU.MoveToOuterDisposeScope(), gradWeights.MoveToOuterDisposeScope());
+    }
 
     /// <summary>
     /// Gradient of squash(s) = f(n) s, n = |s|^2, f = n / (1 + n) / sqrt(n + eps):

@@ -5,17 +5,41 @@ namespace CapsNet.Tests.Model;
 
 public sealed class DynamicRoutingTests
 {
-    private const int B = 2, J = 3, I = 4, D = 5;
+    private const int B = 2, J = 3, I = 4, K = 3, D = 5;
 
-    private static Tensor RandomPredictions(int seed)
+    // Layouts by name: the enum is internal, and public test methods cannot take it.
+    private const string ByPair = nameof(PredictionLayout.ByPair), ByImage = nameof(PredictionLayout.ByImage);
+
+    public static TheoryData<int, string> IterationsAndLayouts()
     {
-        using var generator = new Generator((ulong)seed);
-        return randn([B, J, I, D], ScalarType.Float64, generator: generator);
+        var data = new TheoryData<int, string>();
+        foreach (int iterations in new[] { 1, 2, 3 })
+        {
+            data.Add(iterations, ByPair);
+            data.Add(iterations, ByImage);
+        }
+        return data;
     }
 
-    // Procedure 1 of the paper written out with plain loops, independent of the code under test.
-    private static double[,,] RouteByHand(double[,,,] uHat, int iterations)
+    private static Tensor Random(long[] shape, int seed)
     {
+        using var generator = new Generator((ulong)seed);
+        return randn(shape, ScalarType.Float64, generator: generator);
+    }
+
+    private static Tensor Route(Tensor u, Tensor w, int iterations, string layout) =>
+        DynamicRouting.Route(u, PlainRouting.PerInput(w), (int)w.shape[0], iterations, Enum.Parse<PredictionLayout>(layout));
+
+    // Procedure 1 of the paper written out with plain loops, from u_hat = W u, independent of the code under test.
+    private static double[,,] RouteByHand(double[,,] u, double[,,,] w, int iterations)
+    {
+        var uHat = new double[B, J, I, D];
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < J; j++)
+                for (int i = 0; i < I; i++)
+                    for (int d = 0; d < D; d++)
+                        for (int k = 0; k < K; k++)
+                            uHat[b, j, i, d] += w[j, i, d, k] * u[b, i, k];
         var logits = new double[B, J, I];
         var v = new double[B, J, D];
         for (int it = 0; it < iterations; it++)
@@ -53,106 +77,104 @@ public sealed class DynamicRoutingTests
         return v;
     }
 
-    private static double[,,,] ToArray(Tensor t)
+    private static Array ToArray(Tensor t, Array array)
     {
-        double[] flat = t.data<double>().ToArray();
-        var result = new double[B, J, I, D];
-        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(double));
-        return result;
+        double[] flat = t.contiguous().data<double>().ToArray();
+        Buffer.BlockCopy(flat, 0, array, 0, flat.Length * sizeof(double));
+        return array;
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void MatchesTheProcedureWrittenAsLoops(int iterations)
+    [MemberData(nameof(IterationsAndLayouts))]
+    public void MatchesTheProcedureWrittenAsLoops(int iterations, string layout)
     {
-        using var uHat = RandomPredictions(seed: 10 + iterations);
+        using var u = Random([B, I, K], seed: 10 + iterations);
+        using var w = Random([J, I, D, K], seed: 20 + iterations);
 
-        using var v = DynamicRouting.Route(uHat, iterations);
-        double[,,] expected = RouteByHand(ToArray(uHat), iterations);
+        using var v = Route(u, w, iterations, layout);
+        double[,,] expected = RouteByHand(
+            (double[,,])ToArray(u, new double[B, I, K]), (double[,,,])ToArray(w, new double[J, I, D, K]), iterations);
 
         Assert.Equal([B, J, D], v.shape);
         double[] actual = v.data<double>().ToArray();
-        for (int k = 0; k < actual.Length; k++)
-            Assert.Equal(expected[k / (J * D), k / D % J, k % D], actual[k], 12);
+        for (int n = 0; n < actual.Length; n++)
+            Assert.Equal(expected[n / (J * D), n / D % J, n % D], actual[n], 12);
     }
 
-    [Fact]
-    public void OneIterationCouplesEveryInputEquallyToEveryParent()
+    [Theory]
+    [InlineData(ByPair)]
+    [InlineData(ByImage)]
+    public void OneIterationCouplesEveryInputEquallyToEveryParent(string layout)
     {
-        using var uHat = RandomPredictions(seed: 3);
+        using var u = Random([B, I, K], seed: 3);
+        using var w = Random([J, I, D, K], seed: 4);
 
-        using var v = DynamicRouting.Route(uHat, 1);
+        using var v = Route(u, w, 1, layout);
+        using var uHat = (w.unsqueeze(0) * u.view(B, 1, I, 1, K)).sum(-1);  // [B,J,I,D]
         using var expected = Capsules.Squash(uHat.sum(2) / J);  // c = 1/J for every (i, j)
 
         Assert.True(v.allclose(expected, rtol: 0, atol: 1e-12));
     }
 
-    [Fact]
-    public void GradientFlowsThroughEveryIteration()
+    [Theory]
+    [InlineData(ByPair)]
+    [InlineData(ByImage)]
+    public void GradientFlowsThroughEveryIteration(string layout)
     {
         // If the agreement term were cut from the graph, autograd would disagree with the finite difference.
-        using var uHat = RandomPredictions(seed: 5).requires_grad_();
-        using var weights = RandomPredictions(seed: 6)[.., .., 0, ..];
-        Func<Tensor, double> objective = u => (DynamicRouting.Route(u, 3) * weights).sum().item<double>();
+        using var u = Random([B, I, K], seed: 5);
+        using var w = Random([J, I, D, K], seed: 6);
+        using var weights = Random([B, J, D], seed: 7);
+        var (_, gradU, gradW) = PlainRouting.Gradients((a, b) => Route(a, b, 3, layout), u, w, weights);
 
-        using (var loss = (DynamicRouting.Route(uHat, 3) * weights).sum())
-            loss.backward();
-        double analytic = uHat.grad!.data<double>()[7];
-
-        const double h = 1e-6;
-        using var noGrad = no_grad();
-        using var plus = uHat.clone();
-        using var minus = uHat.clone();
-        plus.view(-1)[7].add_(h);
-        minus.view(-1)[7].sub_(h);
-        double numeric = (objective(plus) - objective(minus)) / (2 * h);
-
-        Assert.Equal(numeric, analytic, 7);
-    }
-
-    // The same procedure with plain broadcast operations, differentiated by autograd.
-    private static Tensor RouteWithAutograd(Tensor uHat, int iterations)
-    {
-        Tensor logits = zeros([B, J, I], ScalarType.Float64);
-        Tensor v = null!;
-        for (int it = 0; it < iterations; it++)
+        double Objective(Tensor uu, Tensor ww) => (Route(uu, ww, 3, layout) * weights).sum().item<double>();
+        double Numeric(Tensor x, int index, Func<Tensor, double> objective)
         {
-            Tensor c = logits.softmax(1);
-            Tensor s = (c.unsqueeze(-1) * uHat).sum(2);
-            Tensor n2 = s.square().sum(-1, keepdim: true);
-            v = n2 / (1 + n2) / (n2 + 1e-7).sqrt() * s;
-            if (it < iterations - 1)
-                logits = logits + (v.unsqueeze(2) * uHat).sum(-1);
+            const double h = 1e-6;
+            using var plus = x.clone();
+            using var minus = x.clone();
+            plus.view(-1)[index].add_(h);
+            minus.view(-1)[index].sub_(h);
+            return (objective(plus) - objective(minus)) / (2 * h);
         }
-        return v;
+
+        using var noGrad = no_grad();
+        Assert.Equal(Numeric(u, 7, uu => Objective(uu, w)), gradU.view(-1)[7].item<double>(), 7);
+        Assert.Equal(Numeric(w, 11, ww => Objective(u, ww)), gradW.view(-1)[11].item<double>(), 7);
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    public void HandWrittenGradientMatchesAutograd(int iterations)
+    [InlineData(1, ByPair)]
+    [InlineData(2, ByPair)]
+    [InlineData(3, ByPair)]
+    [InlineData(5, ByPair)]
+    [InlineData(1, ByImage)]
+    [InlineData(2, ByImage)]
+    [InlineData(3, ByImage)]
+    [InlineData(5, ByImage)]
+    public void HandWrittenGradientMatchesAutograd(int iterations, string layout)
     {
-        using var weights = RandomPredictions(seed: 20)[.., .., 0, ..];
-        using var fast = RandomPredictions(seed: 21).requires_grad_();
-        using var reference = RandomPredictions(seed: 21).requires_grad_();
+        using var u = Random([B, I, K], seed: 21);
+        using var w = Random([J, I, D, K], seed: 22);
+        using var weights = Random([B, J, D], seed: 20);
 
-        (DynamicRouting.Route(fast, iterations) * weights).sum().backward();
-        (RouteWithAutograd(reference, iterations) * weights).sum().backward();
+        var fast = PlainRouting.Gradients((a, b) => Route(a, b, iterations, layout), u, w, weights);
+        var plain = PlainRouting.Gradients((a, b) => PlainRouting.Route(a, b, iterations), u, w, weights);
 
-        Assert.True(fast.grad!.allclose(reference.grad!, rtol: 1e-9, atol: 1e-12));
-        Assert.True(fast.grad!.abs().max().item<double>() > 1e-3);
+        Assert.True(fast.V.allclose(plain.V, rtol: 1e-9, atol: 1e-12));
+        Assert.True(fast.GradU.allclose(plain.GradU, rtol: 1e-9, atol: 1e-12));
+        Assert.True(fast.GradW.allclose(plain.GradW, rtol: 1e-9, atol: 1e-12));
+        Assert.True(fast.GradU.abs().max().item<double>() > 1e-3);
+        Assert.True(fast.GradW.abs().max().item<double>() > 1e-3);
     }
 
     [Fact]
     public void RejectsZeroIterations()
     {
-        using var uHat = RandomPredictions(seed: 1);
+        using var u = Random([B, I, K], seed: 1);
+        using var w = Random([J, I, D, K], seed: 2);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => DynamicRouting.Route(uHat, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Route(u, w, 0, ByPair));
         Assert.Equal("iterations", error.ParamName);  // the check itself, not an index error further on
     }
 }
