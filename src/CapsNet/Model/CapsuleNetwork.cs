@@ -37,7 +37,9 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
             nn.init.zeros_(_conv1.bias!);
     }
 
-    /// <summary>The seeded network for <paramref name="config"/>, computing in <paramref name="precision"/> on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// The seeded network for <paramref name="config"/>, computing in <paramref name="precision"/> on <paramref name="device"/>.
+    /// </summary>
     public static CapsuleNetwork Create(CapsNetConfig config, int seed, Precision precision, Device device)
     {
         manual_seed(seed);

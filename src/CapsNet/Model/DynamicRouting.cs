@@ -29,7 +29,7 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
     public static Tensor Route(Tensor u, Tensor weights, int parents, int iterations, PredictionLayout? layout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        return apply(u, weights, (long)parents, iterations, layout ?? Predictions.LayoutFor(u.dtype));
+        return apply(u, weights, (long)parents, iterations, layout ?? PredictionLayouts.LayoutFor(u.dtype));
     }
 
     public override Tensor forward(AutogradContext ctx, params object[] vars)
@@ -47,7 +47,7 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         Tensor values = empty(0, u.dtype, u.device);  // no predictions for one iteration
         if (iterations > 1)
         {
-            Predictions predictions = Predictions.Of(u, weights, parents, layout);
+            Predictions predictions = PredictionLayouts.Of(u, weights, parents, layout);
             values = predictions.Values;
             Tensor logits = predictions.Agreement(outputs[0]);  // [B,J,I]
             for (int iteration = 1; iteration < iterations; iteration++)
@@ -79,7 +79,8 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         List<Tensor> couplings = saved.GetRange(3, iterations - 1);  // couplings[t - 1] is iteration t's
         List<Tensor> sums = saved.GetRange(2 + iterations, iterations);
         List<Tensor> outputs = saved.GetRange(2 + 2 * iterations, iterations - 1);
-        Predictions? predictions = iterations > 1 ? Predictions.Saved(saved[2], parents, (PredictionLayout)ctx.get_data("layout")) : null;
+        var layout = (PredictionLayout)ctx.get_data("layout");
+        Predictions? predictions = iterations > 1 ? PredictionLayouts.Saved(saved[2], parents, layout) : null;
 
         // d(u_hat) = sum over iterations of c_t (x) d(s_t), plus d(agreement_t) (x) v_t: gathered for one product.
         var left = new List<Tensor>();

@@ -82,7 +82,7 @@ public sealed class DynamicRoutingShapesTests
     public void Bfloat16PredictionsAreLaidOutByImageAndOthersByPair()
     {
         // The layouts are equal in float64 above; which one a dtype gets is what makes it fast (docs/performance.md).
-        Assert.Equal(PredictionLayout.ByImage, Predictions.LayoutFor(ScalarType.BFloat16));
-        Assert.Equal(PredictionLayout.ByPair, Predictions.LayoutFor(ScalarType.Float32));
+        Assert.Equal(PredictionLayout.ByImage, PredictionLayouts.LayoutFor(ScalarType.BFloat16));
+        Assert.Equal(PredictionLayout.ByPair, PredictionLayouts.LayoutFor(ScalarType.Float32));
     }
 }
