@@ -26,7 +26,8 @@ int batch = settings.BatchSize;
 var generator = new Generator(1);
 using var x = rand([batch, 1, 28, 28], generator: generator);
 using var y = randint(10, [batch], ScalarType.Int64, generator: generator);
-using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings }, generator) { Precision = settings.Precision };
+using var model = new CapsuleNetwork(CapsNetConfig.Mnist with { Routings = settings.Routings },
+    generator) { Precision = settings.Precision };
 ScalarType compute = settings.Precision.ComputeType();
 // The trainer's own step (forward, losses, divergence check, backward, Adam) on one fixed batch.
 var trainer = new Trainer(model, new TrainingConfig(), CPU, Spectre.Console.AnsiConsole.Console);  // the reference's lr and lam_recon
@@ -44,7 +45,8 @@ using var primaryGrad = randn([batch, 256, 6, 6], generator: generator);
 void FloorStep()
 {
     using var scope = NewDisposeScope();
-    Tensor features = nn.functional.relu(nn.functional.conv2d(x.to_type(compute), conv1Weight.to_type(compute), conv1Bias.to_type(compute)));
+    Tensor features = nn.functional.relu(nn.functional.conv2d(x.to_type(compute), conv1Weight.to_type(compute),
+        conv1Bias.to_type(compute)));
     Tensor primary = nn.functional.conv2d(features, primaryWeight.to_type(compute), primaryBias.to_type(compute), strides: [2, 2]);
     primary.backward([primaryGrad.to_type(compute)]);
     foreach (Tensor p in new[] { conv1Weight, conv1Bias, primaryWeight, primaryBias })
@@ -53,7 +55,8 @@ void FloorStep()
 
 const int Blocks = 3;
 const int CeilingSteps = 9;  // per precision
-Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
+Console.WriteLine($"batch {batch}, routings {settings.Routings}, {settings.Precision.ToString().ToLowerInvariant()}, {get_num_threads()} " +
+    $"threads, {settings.Steps} timed steps in {Blocks} blocks, each after {settings.Warmup} warm-up");
 
 // Floor, training and instrumented steps alternate in blocks, so that the machine's slow and fast minutes fall on
 // all sides of the ratio and of the table of parts. Resident memory is read after the first third of the training

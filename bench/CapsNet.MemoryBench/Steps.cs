@@ -1,7 +1,6 @@
 using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 /// <summary>

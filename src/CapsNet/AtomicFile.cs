@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 
 namespace CapsNet;
 
@@ -10,7 +9,7 @@ namespace CapsNet;
 /// temporary is locked while it is written, and those that interrupted writes of the same name left are removed
 /// first (<see cref="WriteTemporary"/>).
 /// </summary>
-internal static partial class AtomicFile
+internal static class AtomicFile
 {
     /// <param name="faults">Where a training run's writes report their moments to the fault-injection tests.</param>
     public static void Write(string path, Action<Stream> write, FaultPoints? faults = null)

@@ -123,7 +123,8 @@ public sealed class AtomicFileTests : IDisposable
         string path = _dir.File("predictions.csv");
         string killed = _dir.File(WriteTemporary.TemporaryName("predictions.csv")),
             killedToo = _dir.File(WriteTemporary.TemporaryName("predictions.csv"));
-        string running = _dir.File(WriteTemporary.TemporaryName("predictions.csv")), otherName = _dir.File(WriteTemporary.TemporaryName("log.csv"));
+        string running = _dir.File(WriteTemporary.TemporaryName("predictions.csv")),
+            otherName = _dir.File(WriteTemporary.TemporaryName("log.csv"));
         using Process writer = HoldLock(running), otherWriter = HoldLock(otherName);
         foreach (string temporary in new[] { killed, killedToo })
         {
