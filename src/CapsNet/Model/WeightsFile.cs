@@ -16,14 +16,7 @@ internal static class WeightsFile
     {
         OutputPath.Resolve(path);  // a folder or device there is refused before the .json is written beside it
         ConfigFile.Save(model.Config, path, faults);
-        AtomicFile.Write(path, stream =>
-        {
-            using var scope = NewDisposeScope();
-            var cpuState = new Dictionary<string, Tensor>();
-            foreach (var (name, value) in model.state_dict())
-                cpuState[name] = value.detach().cpu();
-            PyTorchPickler.PickleStateDict(stream, cpuState, leaveOpen: true);
-        }, faults);
+        AtomicFile.Write(path, stream => StateDictWriter.Write(stream, model.state_dict().Select(p => (p.Key, p.Value)).ToList()), faults);
     }
 
     /// <summary>
