@@ -20,7 +20,7 @@ public sealed class DataSetCommandTests : IDisposable
     public void OneFashionMnistEpochOnAFewThousandImagesBeatsChanceClearly()
     {
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run("train", "--dataset", "fashion-mnist", "--epochs", "1",
-            "--train_samples", "3000", "--test_samples", "500", "--batch_size", "50", "--save_dir", SaveDir);
+            "--train_samples", "2000", "--test_samples", "500", "--batch_size", "50", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains("from 'fashion-mnist' (1x28x28, 10 classes)", stdout);
