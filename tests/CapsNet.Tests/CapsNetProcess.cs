@@ -36,6 +36,7 @@ internal sealed class CapsNetProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "capsnet.dll"));
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
+        start.Environment[OneThreadPerTest.ChildVariable] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         _process = new Process { StartInfo = start };

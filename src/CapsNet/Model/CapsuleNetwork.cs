@@ -62,8 +62,12 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     public Precision Precision { get; set; } = Precision.Fp32;
 
     /// <summary>"Device: cpu, 2 threads, fp32.": where and how the network computes.</summary>
-    public string Describe(Device device) =>
-        $"Device: {device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, {Precision.ToString().ToLowerInvariant()}.";
+    public string Describe(Device device)
+    {
+        int threads = get_num_threads();
+        return $"Device: {device.type.ToString().ToLowerInvariant()}, {threads} thread{(threads == 1 ? "" : "s")}, " +
+            $"{Precision.ToString().ToLowerInvariant()}.";
+    }
 
     /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16] (float32).</summary>
     public Tensor Encode(Tensor x)
