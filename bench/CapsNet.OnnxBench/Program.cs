@@ -12,7 +12,8 @@ using static TorchSharp.torch;
 // Classifies the test images of the data set a model was trained on twice per round, in one process: with
 // TorchSharp as `capsnet test` computes its accuracy (Encode and the capsule lengths), and with ONNX Runtime
 // running the model's export (the whole test-time graph). Both in batches of 100 on 2 threads; rounds alternate
-// so that the machine's slow and fast minutes fall on both sides.
+// so that the machine's slow and fast minutes fall on both sides. For a grey model it then times the export that
+// prepares pictures itself, as a deployed application runs it: one example digit at a time, as it is.
 if (args.Length is < 1 or > 2 || (args.Length == 2 && !int.TryParse(args[1], out _)))
 {
     Console.Error.WriteLine("usage: CapsNet.OnnxBench WEIGHTS (.pt or Keras .h5) [ROUNDS, default 3]");
@@ -104,4 +105,52 @@ for (int round = 1; round <= rounds; round++)
 }
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 Console.WriteLine($"median of {rounds}: TorchSharp {Median(torchTimes):F1} s, ONNX Runtime {Median(onnxTimes):F1} s");
+if (config.InputChannels == 1)
+    TimePictures();
 return 0;
+
+// Each example digit's grey pixels [H,W] through the export with --preprocess mnist, once to warm up, then
+// `rounds` times more each, one picture per call.
+void TimePictures()
+{
+    string picturePath = Path.Combine(Path.GetTempPath(), $"capsnet-onnxbench-{Environment.ProcessId}-pictures.onnx");
+    OnnxExport.Save(model, config.Names, picturePath, Preprocess.Mnist);
+    long size = new FileInfo(picturePath).Length;
+    using var pictureSession = new InferenceSession(picturePath, new SessionOptions { IntraOpNumThreads = Threads, InterOpNumThreads = 1 });
+    File.Delete(picturePath);
+    // The build output lies below the repository: the digits are found by walking up from it.
+    string folder = Path.Combine(AppContext.BaseDirectory, "docs", "examples", "digits");
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && !Directory.Exists(folder); dir = dir.Parent)
+        folder = Path.Combine(dir.FullName, "docs", "examples", "digits");
+    var pictures = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(Grey).ToList();
+    var times = new List<double>();
+    for (int round = 0; round <= rounds; round++)
+    {
+        foreach (var picture in pictures)
+        {
+            var clock = Stopwatch.StartNew();
+            using var results = pictureSession.Run([NamedOnnxValue.CreateFromTensor("picture", picture)]);
+            if (round > 0)
+                times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+    }
+    string sizes = string.Join(", ", pictures.Select(p => $"{p.Dimensions[1]}x{p.Dimensions[0]}").Distinct());
+    Console.WriteLine($"pictures as they are ({pictures.Count} example digits, {sizes}; ONNX file {size:N0} bytes): " +
+        $"median {Median(times):F1} ms a picture, min {times.Min():F1}, max {times.Max():F1}, {times.Count} runs");
+}
+
+// A picture's grey (BT.709), 0 black to 1 white, as the example program and predict take it.
+static DenseTensor Grey(string path)
+{
+    using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(path);
+    var grey = new DenseTensor([image.Height, image.Width]);
+    for (int y = 0; y < image.Height; y++)
+    {
+        for (int x = 0; x < image.Width; x++)
+        {
+            var p = image[x, y];
+            grey[y, x] = (p.R * 0.2126f + p.G * 0.7152f + p.B * 0.0722f) / 255f;
+        }
+    }
+    return grey;
+}

@@ -54,6 +54,22 @@ public sealed partial class ArchitectureTests
         Assert.True(exposed.Length == 0, string.Join("\n", exposed));
     }
 
+    // A resumed run's settings come from checkpoint.json read once, under the folder's lock, and are never parsed
+    // again as arguments: one call reads it, and the command line is parsed in one place; the other parse reads one
+    // stored value of an earlier version's flag-string checkpoint as its own option reads it.
+    [Fact]
+    public void TheCheckpointIsReadInOnePlaceAndNoArgumentsAreRebuilt()
+    {
+        string[] readers = Code.Where(file => file.Value.Contains("Checkpoint.Read(", StringComparison.Ordinal)).Select(file => file.Key)
+            .ToArray();
+        string[] parsers = Code.Where(file => file.Key.StartsWith("Cli", StringComparison.Ordinal)
+            && Regex.IsMatch(file.Value, @"\.Parse\(")).Select(file => file.Key).Order().ToArray();
+
+        Assert.Equal([Path.Combine("Cli", "TrainHandler.cs")], readers);
+        Assert.Single(Regex.Matches(Code[Path.Combine("Cli", "TrainHandler.cs")], @"Checkpoint\.Read\("));
+        Assert.Equal([Path.Combine("Cli", "CapsNetApp.cs"), Path.Combine("Cli", "TrainSetting.cs")], parsers);
+    }
+
     /// <summary>Each file, and the files whose types it names.</summary>
     private static Dictionary<string, HashSet<string>> FileGraph()
     {
