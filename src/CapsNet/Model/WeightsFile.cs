@@ -79,7 +79,17 @@ internal static class WeightsFile
         try
         {
             using var stream = File.OpenRead(path);
+            // PyTorch has saved zip archives since 1.6; PyBridge would call anything else "the old PyTorch format".
+            Span<byte> signature = stackalloc byte[4];
+            if (stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4 || !signature.SequenceEqual("PK\u0003\u0004"u8))
+                throw new UserInputException($"Weights file '{path}' is not a PyTorch state dict: not a zip archive, as " +
+                    "torch.save writes.");
+            stream.Position = 0;
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
+        }
+        catch (UserInputException)
+        {
+            throw;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

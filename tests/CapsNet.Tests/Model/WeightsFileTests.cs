@@ -127,8 +127,8 @@ public sealed class WeightsFileTests : IDisposable
 
         Assert.Equal($"Weights file '{missing}' not found.", LoadError(missing));
         Assert.Equal($"Weights file '{empty}' is empty.", LoadError(empty));
-        Assert.StartsWith($"Weights file '{random}' is not a PyTorch state dict", LoadError(random));
-        Assert.StartsWith($"Weights file '{png}' is not a PyTorch state dict", LoadError(png));
+        Assert.Equal($"Weights file '{random}' is not a PyTorch state dict: not a zip archive, as torch.save writes.", LoadError(random));
+        Assert.Equal($"Weights file '{png}' is not a PyTorch state dict: not a zip archive, as torch.save writes.", LoadError(png));
     }
 
     [Fact]
