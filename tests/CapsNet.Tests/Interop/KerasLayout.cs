@@ -66,7 +66,11 @@ internal sealed class KerasLayout
             {
                 string[] parts = weight.Name.Split('/');  // "dense/kernel:0": a subgroup and a dataset
                 var parent = (H5Group)(group.TryGetValue(parts[0], out object? existing) ? existing : group[parts[0]] = new H5Group());
-                parent[parts[1]] = new H5Dataset(weight.Values, fileDims: weight.Shape.Select(d => (ulong)d).ToArray());
+                ulong[] dims = weight.Shape.Select(d => (ulong)d).ToArray();
+                // Without values: declared in chunks of one row, none of them written, as a file that claims more than it holds.
+                parent[parts[1]] = weight.DeclaredOnly
+                    ? new H5Dataset<float[]>(dims, chunks: [1, .. weight.Shape.Skip(1).Select(d => (uint)d)])
+                    : new H5Dataset(weight.Values, fileDims: dims);
             }
             root[layer] = group;
         }
@@ -81,4 +85,10 @@ internal sealed class KerasLayout
     private static KerasDataset Kernel(string name, Tensor value) => Plain(name, value.permute(2, 3, 1, 0));
 }
 
-internal sealed record KerasDataset(string Name, long[] Shape, float[] Values);
+/// <summary>A weight as Keras names it, its shape, and its values (none: the file only declares the shape).</summary>
+internal sealed record KerasDataset(string Name, long[] Shape, float[] Values)
+{
+    public static KerasDataset Declared(string name, long[] shape) => new(name, shape, []);
+
+    public bool DeclaredOnly => Values.Length == 0 && Shape.All(d => d > 0);
+}
