@@ -17,9 +17,17 @@ internal static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputFolderException(path, $"is not writable: {e.Message}");
+            throw new OutputFolderException(path, $"is not writable: {Reason(e)}.");
         }
     }
+
+    // The system's reason, without the name of the probe file, which the user never asked for.
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException => "nothing can be created there",
+        _ => e.Message.Split(" : '")[0].TrimEnd('.'),
+    };
 
     /// <summary>Creates the folder <paramref name="file"/> goes into, if missing; fails naming the file.</summary>
     public static void PrepareFor(string file)
