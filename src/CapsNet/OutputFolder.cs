@@ -8,26 +8,29 @@ internal static class OutputFolder
     {
         if (File.Exists(path))
             throw new OutputFolderException(path, "is a file, not a folder.");
+        string probe = Path.Combine(path, $".write-test-{Guid.NewGuid():N}");
         try
         {
             Directory.CreateDirectory(path);
-            string probe = Path.Combine(path, $".write-test-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OutputFolderException(path, $"is not writable: {Reason(e)}.");
+            throw new OutputFolderException(path, $"is not writable: {Reason(e, probe)}.");
         }
     }
 
     // The system's reason, without the name of the probe file, which the user never asked for.
-    private static string Reason(Exception e) => e switch
+    private static string Reason(Exception e, string probe) => e switch
     {
         UnauthorizedAccessException => "permission denied",
         FileNotFoundException or DirectoryNotFoundException => "nothing can be created there",
-        _ => e.Message.Split(" : '")[0].TrimEnd('.'),
+        PathTooLongException => "its path is too long to hold a file",
+        _ => LowerFirst(e.Message.Replace($"'{probe}'", "a new file").Split(" : ")[0].TrimEnd('.')),
     };
+
+    private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     /// <summary>Creates the folder <paramref name="file"/> goes into, if missing; fails naming the file.</summary>
     public static void PrepareFor(string file)

@@ -147,6 +147,30 @@ public sealed class OutputPathTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(locked));
     }
 
+    [Fact]
+    public void AnOutputFolderThatCannotBeWrittenIsNamedWithTheSystemsReasonNotTheProbesName()
+    {
+        string locked = _dir.File("locked");
+        Directory.CreateDirectory(locked);
+        string file = _dir.File("file");
+        File.WriteAllText(file, "");
+        Sh($"chmod 755 '{_dir.Path}' && chmod 555 '{locked}'");
+        try
+        {
+            var denied = Unprivileged.Run(() => Assert.Throws<OutputFolderException>(() => OutputFolder.Prepare(locked)));
+            var underFile = Assert.Throws<OutputFolderException>(() => OutputFolder.Prepare(Path.Combine(file, "sub")));
+            var inProc = Assert.Throws<OutputFolderException>(() => OutputFolder.Prepare("/proc"));
+
+            Assert.Equal("is not writable: permission denied.", denied.Problem);
+            Assert.Equal("is not writable: nothing can be created there.", underFile.Problem);  // .NET reports ENOTDIR as not found
+            Assert.Equal("is not writable: nothing can be created there.", inProc.Problem);
+        }
+        finally
+        {
+            Sh($"chmod 755 '{locked}'");
+        }
+    }
+
     private static Socket? Make(string make, string path)
     {
         if (make != "socket")

@@ -57,14 +57,14 @@ internal static class StateDictWriter
             WriteString(pickle, key.ToString(System.Globalization.CultureInfo.InvariantCulture));
             WriteString(pickle, "cpu");
             WriteInteger(pickle, tensor.NumberOfElements);
-            pickle.Write(Tuple);
+            pickle.Write(TupleOfMarked);
             pickle.Write(BinPersistentId);
             WriteInteger(pickle, 0);  // storage offset: each tensor has a storage of its own
             WriteTuple(pickle, tensor.shape);
             WriteTuple(pickle, ContiguousStrides(tensor.shape));
             pickle.Write(NewFalse);  // requires_grad
             WriteEmptyOrderedDict(pickle);  // backward hooks
-            pickle.Write(Tuple);
+            pickle.Write(TupleOfMarked);
             pickle.Write(Reduce);
         }
         pickle.Write(SetItems);
@@ -123,7 +123,7 @@ internal static class StateDictWriter
         pickle.Write(Mark);
         foreach (long value in values)
             WriteInteger(pickle, value);
-        pickle.Write(Tuple);
+        pickle.Write(TupleOfMarked);
     }
 
     private static void WriteInteger(BinaryWriter pickle, long value)
@@ -141,7 +141,7 @@ internal static class StateDictWriter
         pickle.Write(bytes);
     }
 
-    private const byte Proto = 0x80, Global = (byte)'c', Mark = (byte)'(', Tuple = (byte)'t', EmptyTuple = (byte)')';
+    private const byte Proto = 0x80, Global = (byte)'c', Mark = (byte)'(', TupleOfMarked = (byte)'t', EmptyTuple = (byte)')';
     private const byte Reduce = (byte)'R', BinPersistentId = (byte)'Q', BinUnicode = (byte)'X', BinInt = (byte)'J';
     private const byte Long1 = 0x8a, NewFalse = 0x89, SetItems = (byte)'u', Stop = (byte)'.';
 }

@@ -79,19 +79,19 @@ internal static class WeightsFile
         try
         {
             using var stream = File.OpenRead(path);
-            // PyTorch has saved zip archives since 1.6; PyBridge would call anything else "the old PyTorch format".
+            // PyTorch has saved zip archives since 1.6; before, a pickle that opens with protocol 2 and a long magic number.
             Span<byte> signature = stackalloc byte[4];
-            if (stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4 || !signature.SequenceEqual("PK\u0003\u0004"u8))
+            int read = stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false);
+            if (read == 4 && signature.SequenceEqual((ReadOnlySpan<byte>)[0x80, 0x02, 0x8a, 0x0a]))
+                throw new UserInputException($"Weights file '{path}' was saved by PyTorch before 1.6, a format this tool does not " +
+                    "read: load it in PyTorch and save it again with torch.save.");
+            if (read < 4 || !signature.SequenceEqual("PK\u0003\u0004"u8))
                 throw new UserInputException($"Weights file '{path}' is not a PyTorch state dict: not a zip archive, as " +
                     "torch.save writes.");
             stream.Position = 0;
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: false, skipTensorRead: false);
         }
-        catch (UserInputException)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or UserInputException))
         {
             throw new UserInputException($"Weights file '{path}' is not a PyTorch state dict ({e.GetType().Name}: {e.Message})", e);
         }

@@ -17,9 +17,10 @@ public sealed class StateDictWriterTests
     }
 
     [Fact]
-    public void OneTensorIsPickledOpcodeByOpcodeAsTorchSaveWrites()
+    public void OneTensorIsPickledOpcodeByOpcodeAsTorchLoadReads()
     {
-        using var a = tensor(new float[] { 1, 2, 3, 4, 5, 6 }).reshape(2, 3);
+        using var scope = NewDisposeScope();
+        Tensor a = tensor(new float[] { 1, 2, 3, 4, 5, 6 }).reshape(2, 3);
         using var zip = new ZipArchive(new MemoryStream(Written(("a", a))));
 
         // Written out by hand from the pickle protocol: OrderedDict(), then MARK "a" _rebuild_tensor_v2(

@@ -132,6 +132,17 @@ public sealed class WeightsFileTests : IDisposable
     }
 
     [Fact]
+    public void AFileSavedByPyTorchBefore16IsToldToBeSavedAgain()
+    {
+        // torch.save's legacy format: pickle protocol 2, then LONG1 of 10 bytes, the magic number 0x1950a86a20f9469cfc6c.
+        string legacy = _dir.File("legacy.pt");
+        File.WriteAllBytes(legacy, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
+
+        Assert.Equal($"Weights file '{legacy}' was saved by PyTorch before 1.6, a format this tool does not read: load it in PyTorch " +
+            "and save it again with torch.save.", LoadError(legacy));
+    }
+
+    [Fact]
     public void ANaNOrAnInfinityIsRefusedNamingEachTensor()
     {
         string path = EditedWeights.Write(_dir.File("diverged.pt"), state =>
