@@ -81,13 +81,9 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
             (Run("test", "--max_memory", "lots").ExitCode, FirstLine(Run("test", "--max_memory", "lots").Error)));
     }
 
-    [Fact]
-    public void AModelDescriptionDeclaringAHugeNetworkIsRefusedBeforeItsWeightsAreRead()
+    // predict on the example digits stops at the memory plan, before any network is built or folder written.
+    private void AssertPredictRefusesTheNetworksSize(string weights)
     {
-        string weights = _dir.File("huge.pt");
-        File.WriteAllText(weights, "never read");
-        File.WriteAllText(_dir.File("huge.json"), """{"input_channels": 1, "input_side": 28, "classes": 100000, "routings": 3}""");
-
         var (exitCode, _, error) = Run("predict", "-w", weights, Path.Combine(RepoPaths.Root, "docs", "examples", "digits"), "--save_dir",
             SaveDir);
 
@@ -97,22 +93,28 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void AModelDescriptionDeclaringAHugeNetworkIsRefusedBeforeItsWeightsAreRead()
+    {
+        string weights = _dir.File("huge.pt");
+        File.WriteAllText(weights, "never read");
+        File.WriteAllText(_dir.File("huge.json"), """{"input_channels": 1, "input_side": 28, "classes": 100000, "routings": 3}""");
+
+        AssertPredictRefusesTheNetworksSize(weights);
+    }
+
+    [Fact]
     public void AKerasFileDeclaringAHugeNetworkIsRefusedBeforeAnyValueIsRead()
     {
         // Like the issue's 25 KB .h5, shapes that declare 100,000 classes: W [100000,1152,16,8] (59 GB) and the decoder's
         // first kernel [1600000,512], in chunks never written (PureHDF leaves them as a hole in a sparse file).
-        using var mnist = new CapsNet.Model.CapsuleNetwork(CapsNet.Model.CapsNetConfig.Mnist, new TorchSharp.torch.Generator(1));
+        using var generator = new TorchSharp.torch.Generator(1);
+        using var mnist = new CapsNet.Model.CapsuleNetwork(CapsNet.Model.CapsNetConfig.Mnist, generator);
         var layout = Interop.KerasLayout.Of(mnist, Interop.KerasLayout.TfKerasDense);
         layout.Weights["digitcaps"][0] = Interop.KerasDataset.Declared("digitcaps/W:0", [100_000, 1152, 16, 8]);
         layout.Weights["decoder"][0] = Interop.KerasDataset.Declared("dense/kernel:0", [100_000 * 16, 512]);
         string weights = layout.Write(_dir.File("huge.h5"));
 
-        var (exitCode, _, error) = Run("predict", "-w", weights, Path.Combine(RepoPaths.Root, "docs", "examples", "digits"), "--save_dir",
-            SaveDir);
-
-        Assert.Equal(1, exitCode);
-        Assert.Matches(@"^error: A network for 1x28x28 images needs about [0-9.]+ [GT]B for a test-mode step at batch size 100", error);
-        Assert.False(Directory.Exists(SaveDir));
+        AssertPredictRefusesTheNetworksSize(weights);
     }
 
     [Fact]
