@@ -65,9 +65,10 @@ internal sealed class CapsNetOptions
             DefaultValueFactory = _ => Training.Seed,
     };
     public Option<DeviceChoice> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda" };
-    public Option<Precision> Precision { get; } = new("--precision")
+    public Option<PrecisionChoice> Precision { get; } = new("--precision")
     {
-        Description = "fp32, or bf16 for bfloat16 convolutions and matrix products (float32 weights, losses and routing softmax)",
+        Description = "auto: bf16 where the processor multiplies bfloat16 natively (AVX512_BF16), else fp32; fp32; or bf16: bfloat16 " +
+            "convolutions and matrix products (float32 weights, losses and routing softmax)",
         DefaultValueFactory = _ => Training.Precision,
     };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch; 0 = one per core" };

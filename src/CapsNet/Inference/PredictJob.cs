@@ -20,7 +20,7 @@ internal sealed record PredictJob(IReadOnlyList<string> Paths, string SaveDir, i
 
     public DeviceChoice Device { get; init; }
 
-    public Precision Precision { get; init; }
+    public PrecisionChoice Precision { get; init; }
 
     public int Threads { get; init; }
 

@@ -35,9 +35,10 @@ internal sealed class PredictSession(IAnsiConsole console, TextWriter error)
         if (files.Count == 0)
             throw new UserInputException($"No pictures to predict: {string.Join("; ", problems.Select(p => $"'{p.Path}' {p.Problem}"))}.");
 
-        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, job.Precision, job.MaxMemory);
-        using CapsuleNetwork model = CapsuleNetwork.Create(config, seed: 0, job.Precision, device);
-        console.Line(model.Describe(device));
+        ChosenPrecision precision = ChosenPrecision.Choose(job.Precision, device, Processor.NativeBf16);
+        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, precision.Precision, job.MaxMemory);
+        using CapsuleNetwork model = CapsuleNetwork.Create(config, seed: 0, precision.Precision, device);
+        console.Line(model.Describe(device, precision));
         given.LoadInto(model);
         console.Line($"Loaded weights from '{given.Source}'.");
         folder.Create();

@@ -61,12 +61,14 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     /// <summary>The dtype of convolutions and matrix products; float32 master weights either way.</summary>
     public Precision Precision { get; set; } = Precision.Fp32;
 
-    /// <summary>"Device: cpu, 2 threads, fp32.": where and how the network computes.</summary>
-    public string Describe(Device device)
+    /// <summary>
+    /// "Device: cpu, 2 threads, bf16 (auto: this processor multiplies bfloat16 natively, AVX512_BF16).": where and how
+    /// the network computes, and why in that precision.
+    /// </summary>
+    public string Describe(Device device, ChosenPrecision chosen)
     {
         int threads = get_num_threads();
-        return $"Device: {device.type.ToString().ToLowerInvariant()}, {threads} thread{(threads == 1 ? "" : "s")}, " +
-            $"{Precision.ToString().ToLowerInvariant()}.";
+        return $"Device: {device.type.ToString().ToLowerInvariant()}, {threads} thread{(threads == 1 ? "" : "s")}, {chosen}.";
     }
 
     /// <summary>Images [B,C,H,W] -> digit capsules [B,classes,16] (float32).</summary>

@@ -4,7 +4,7 @@ using CapsNet.Native;
 namespace CapsNet.Training;
 
 /// <summary>What the test command is told: the weights and where their test goes.</summary>
-internal sealed record TestJob(string SaveDir, int BatchSize, int Seed, Precision Precision)
+internal sealed record TestJob(string SaveDir, int BatchSize, int Seed, PrecisionChoice Precision)
 {
     /// <summary>Null: save_dir's trained_model.pt when there is one, else a network of random weights.</summary>
     public string? Weights { get; init; }

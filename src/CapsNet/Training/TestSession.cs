@@ -45,10 +45,11 @@ internal sealed class TestSession(IAnsiConsole console)
         ImageSet test = pairs ?? data.Test;
         Tester.PickManipulated(test, digit, job.Seed);  // fails before any file is written
 
-        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, job.Precision, job.MaxMemory);
-        using CapsuleNetwork model = CapsuleNetwork.Create(config, job.Seed, job.Precision, device);
+        ChosenPrecision precision = ChosenPrecision.Choose(job.Precision, device, Processor.NativeBf16);
+        MemoryPlan.EnsureFits(config, job.BatchSize, training: false, precision.Precision, job.MaxMemory);
+        using CapsuleNetwork model = CapsuleNetwork.Create(config, job.Seed, precision.Precision, device);
         console.Line(ModelSummary.Format(model));
-        console.Line(model.Describe(device));
+        console.Line(model.Describe(device, precision));
         if (given is null)
         {
             console.Line("No weights are provided. Will test using random initialized weights.");

@@ -24,7 +24,8 @@ internal sealed record TrainingConfig
     /// <summary>Initialisation, shuffling, augmentation and the manipulated sample.</summary>
     public int Seed { get; init; } = 42;
 
-    public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>Auto is settled by each sitting, on the machine it runs on: a resumed run may move.</summary>
+    public PrecisionChoice Precision { get; init; } = PrecisionChoice.Fp32;
 
     public static string? EpochsProblem(int epochs) => Bounds.AtLeast(epochs, 1);
 

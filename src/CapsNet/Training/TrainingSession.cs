@@ -20,6 +20,7 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
     {
         TorchRuntime.SetThreads(job.Threads);
         Device device = TorchRuntime.SelectDevice(job.Device);
+        ChosenPrecision precision = ChosenPrecision.Choose(job.Run.Training.Precision, device, Processor.NativeBf16);
         RunConfig run = job.Run;
         using DataSet data = DataSets.Load(run.Data.Request(withTrain: true));
         foreach (string warning in data.Warnings)
@@ -35,10 +36,10 @@ internal sealed class TrainingSession(IAnsiConsole console, FaultPoints faults)
             run.Model.Routings) : null;
         if (start is not null)
             ModelForData.EnsureFits(start, run.Model, data.Name);
-        MemoryPlan.EnsureFits(run.Model, run.Training.BatchSize, training: true, run.Training.Precision, job.MaxMemory);
-        using CapsuleNetwork model = CapsuleNetwork.Create(run.Model, run.Training.Seed, run.Training.Precision, device);
+        MemoryPlan.EnsureFits(run.Model, run.Training.BatchSize, training: true, precision.Precision, job.MaxMemory);
+        using CapsuleNetwork model = CapsuleNetwork.Create(run.Model, run.Training.Seed, precision.Precision, device);
         console.Line(ModelSummary.Format(model));
-        console.Line(model.Describe(device));
+        console.Line(model.Describe(device, precision));
         if (start is not null)
         {
             start.LoadInto(model);

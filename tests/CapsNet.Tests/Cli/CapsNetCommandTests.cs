@@ -38,7 +38,7 @@ public sealed class CapsNetCommandTests
         Assert.Equal(3, job.Run.Model.Routings);
         Assert.Equal(0.1, t.ShiftFraction);
         Assert.Equal(42, t.Seed);
-        Assert.Equal(Precision.Fp32, t.Precision);
+        Assert.Equal(PrecisionChoice.Fp32, t.Precision);
         Assert.False(job.Debug);
         Assert.Equal("./result", job.SaveDir);
         Assert.False(parsed.GetValue(flags.Testing));
@@ -66,7 +66,7 @@ public sealed class CapsNetCommandTests
         Assert.Equal("0", parsed.GetValue(flags.Digit));
         Assert.Equal(0, job.Run.Training.LamRecon);
         Assert.Equal(9, job.Run.Training.Seed);
-        Assert.Equal(Precision.Bf16, job.Run.Training.Precision);
+        Assert.Equal(PrecisionChoice.Bf16, job.Run.Training.Precision);
         Assert.Equal(DeviceChoice.Cpu, job.Device);
         Assert.Equal(1, job.Threads);
         Assert.Equal("/x", job.Run.Data.Dataset);

@@ -2,6 +2,7 @@ using System.Globalization;
 using CapsNet.Cli;
 using CapsNet.Data;
 using CapsNet.Model;
+using CapsNet.Native;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
@@ -143,6 +144,25 @@ public sealed class PredictCommandTests : IDisposable
         var rows = CsvRows();
         Assert.Equal(10, rows.Length);
         Assert.All(rows, row => Assert.Equal(Path.GetFileName(row[0])[..1], row[1]));
+    }
+
+    [Fact]
+    public void TheDeviceLineSaysWhichPrecisionAutoChoseAndWhy()
+    {
+        string digits = Path.Combine(RepoPaths.Root, "docs", "examples", "digits");
+        string weights = Path.Combine(RepoPaths.Root, Failures.ShippedModel);
+
+        var (autoExit, auto, autoError) = Predict("-w", weights, "--precision", "auto", digits);
+        string[] autoClasses = CsvRows().Select(row => row[1]).ToArray();
+        var (fp32Exit, fp32, fp32Error) = Predict("-w", weights, "--precision", "fp32", digits);
+
+        Assert.True(autoExit == 0 && fp32Exit == 0, auto + autoError + fp32 + fp32Error);
+        string chosen = Processor.NativeBf16 is null
+            ? "fp32 (auto: this processor has no native bfloat16 products)"
+            : $"bf16 (auto: this processor multiplies bfloat16 natively, {Processor.NativeBf16})";
+        Assert.Contains($"Device: cpu, 1 thread, {chosen}.", auto);
+        Assert.Contains("Device: cpu, 1 thread, fp32 (as asked).", fp32);
+        Assert.Equal(CsvRows().Select(row => row[1]), autoClasses);
     }
 
     [Fact]

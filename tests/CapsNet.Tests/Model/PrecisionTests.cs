@@ -1,4 +1,6 @@
 using CapsNet.Model;
+using CapsNet.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -23,5 +25,44 @@ public sealed class PrecisionTests
         Assert.Equal(ScalarType.Float32, half.Widened().dtype);
         Assert.Same(single, single.Widened());
         Assert.Same(doubled, doubled.Widened());
+    }
+
+    [Fact]
+    public void AutoIsBf16OnlyOnAProcessorThatMultipliesBfloat16Natively()
+    {
+        var cpu = new Device(DeviceType.CPU);
+
+        Assert.Equal(new ChosenPrecision(Precision.Bf16, "auto: this processor multiplies bfloat16 natively, AVX512_BF16"),
+            ChosenPrecision.Choose(PrecisionChoice.Auto, cpu, "AVX512_BF16"));
+        Assert.Equal(new ChosenPrecision(Precision.Fp32, "auto: this processor has no native bfloat16 products"),
+            ChosenPrecision.Choose(PrecisionChoice.Auto, cpu, nativeBf16: null));
+    }
+
+    [Fact]
+    public void AutoIsFp32OnCudaAndWhatIsAskedForIsTaken()
+    {
+        var cuda = new Device(DeviceType.CUDA);
+        var cpu = new Device(DeviceType.CPU);
+
+        Assert.Equal(new ChosenPrecision(Precision.Fp32, "auto: bf16 on CUDA only when asked"),
+            ChosenPrecision.Choose(PrecisionChoice.Auto, cuda, "AVX512_BF16"));
+        Assert.Equal(new ChosenPrecision(Precision.Bf16, "as asked"), ChosenPrecision.Choose(PrecisionChoice.Bf16, cpu, nativeBf16: null));
+        Assert.Equal(new ChosenPrecision(Precision.Bf16, "as asked"), ChosenPrecision.Choose(PrecisionChoice.Bf16, cuda, nativeBf16: null));
+        Assert.Equal(new ChosenPrecision(Precision.Fp32, "as asked"), ChosenPrecision.Choose(PrecisionChoice.Fp32, cpu, "AVX512_BF16"));
+        Assert.Equal("bf16 (as asked)", new ChosenPrecision(Precision.Bf16, "as asked").ToString());
+    }
+
+    [Fact]
+    public void TheProcessorsNativeBf16IsWhatTheKernelReports()
+    {
+        // CPUID read by the program against the flags Linux lists: two readings of the same bits by different code.
+        Assert.True(OperatingSystem.IsLinux(), "this test reads /proc/cpuinfo");
+        string[] flags = File.ReadLines("/proc/cpuinfo").First(line => line.StartsWith("flags", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        bool avx512Bf16 = flags.Contains("avx512_bf16") && flags.Contains("avx512f");
+        bool amx = flags.Contains("amx_bf16") && flags.Contains("amx_tile");
+
+        string? expected = !avx512Bf16 ? null : amx ? "AVX512_BF16 and AMX-BF16" : "AVX512_BF16";
+        Assert.Equal(expected, Processor.NativeBf16);
     }
 }

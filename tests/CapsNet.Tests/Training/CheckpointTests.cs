@@ -23,7 +23,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using CapsuleNetwork model = GrownNetwork.Build();
         using var optimizer = new LeanAdam(model.parameters(), 0.001);
-        var run = new RunConfig(model.Config, new TrainingConfig { Epochs = 4, Lr = 0.01, Precision = Precision.Bf16 },
+        var run = new RunConfig(model.Config, new TrainingConfig { Epochs = 4, Lr = 0.01, Precision = PrecisionChoice.Bf16 },
             new DataConfig { Dataset = "fashion-mnist", TrainSamples = 40 });
 
         Checkpoint.Save(_dir.Path, 2, 0.75, run, model, optimizer, FaultPoints.None);
