@@ -35,8 +35,7 @@ internal static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             DeleteQuietly(temporary);
-            // .NET appends " : '<temporary path>'" to system errors; the user knows the file by its real name.
-            string reason = e.Message.Split(" : '")[0].TrimEnd('.');
+            string reason = SystemError.Reason(e);
             string kept = target is not null && File.Exists(target) ? " The previous file is kept." : "";
             throw new UserInputException($"Could not write '{path}': {reason}.{kept}", e);
         }

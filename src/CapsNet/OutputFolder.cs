@@ -27,7 +27,7 @@ internal static class OutputFolder
         UnauthorizedAccessException => "permission denied",
         FileNotFoundException or DirectoryNotFoundException => "nothing can be created there",
         PathTooLongException => "its path is too long to hold a file",
-        _ => LowerFirst(e.Message.Replace($"'{probe}'", "a new file").Split(" : ")[0].TrimEnd('.')),
+        _ => LowerFirst(SystemError.Reason(e).Replace($"'{probe}'", "a new file")),
     };
 
     private static string LowerFirst(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
