@@ -25,7 +25,7 @@ internal sealed record TrainingConfig
     public int Seed { get; init; } = 42;
 
     /// <summary>Auto is settled by each sitting, on the machine it runs on: a resumed run may move.</summary>
-    public PrecisionChoice Precision { get; init; } = PrecisionChoice.Fp32;
+    public PrecisionChoice Precision { get; init; } = PrecisionChoice.Auto;
 
     public static string? EpochsProblem(int epochs) => Bounds.AtLeast(epochs, 1);
 

@@ -152,7 +152,7 @@ public sealed class PredictCommandTests : IDisposable
         string digits = Path.Combine(RepoPaths.Root, "docs", "examples", "digits");
         string weights = Path.Combine(RepoPaths.Root, Failures.ShippedModel);
 
-        var (autoExit, auto, autoError) = Predict("-w", weights, "--precision", "auto", digits);
+        var (autoExit, auto, autoError) = Predict("-w", weights, digits);
         string[] autoClasses = CsvRows().Select(row => row[1]).ToArray();
         var (fp32Exit, fp32, fp32Error) = Predict("-w", weights, "--precision", "fp32", digits);
 

@@ -69,7 +69,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
     [InlineData("--routings", "3", "2")]
     [InlineData("--shift_fraction", "0", "0.1")]
     [InlineData("--seed", "1", "9")]
-    [InlineData("--precision", "bf16", "fp32")]
+    [InlineData("--precision", "bf16", "auto")]
     [InlineData("--train_samples", "30", "40")]
     [InlineData("--test_samples", "10", "20")]
     public void ResumingWithAContradictingFlagIsRefusedNamingStoredAndGivenValues(string flag, string given, string stored)
@@ -108,7 +108,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
 
         Assert.True(exitCode == 0, stdout + stderr);
         Assert.Contains("Stored settings of the run: --batch_size=20 --lr=0.001 --lr_decay=0.9 --lam_recon=0.5 --routings=2 " +
-            "--shift_fraction=0.1 --seed=9 --precision=fp32 --dataset=mnist --train_samples=40 --test_samples=20", stdout);
+            "--shift_fraction=0.1 --seed=9 --precision=auto --dataset=mnist --train_samples=40 --test_samples=20", stdout);
         Assert.Contains("Data: 40 training and 20 validation (the test set) images", stdout);
         Assert.Contains("Resuming at epoch 2/2", stdout);
         Assert.Equal(["0", "1"], LogEpochs(saveDir));
