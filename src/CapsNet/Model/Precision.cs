@@ -26,8 +26,9 @@ internal sealed record ChosenPrecision(Precision Precision, string Reason)
 {
     /// <summary>
     /// Auto is bf16 where the processor multiplies bfloat16 natively: there a step takes half the time, and 50 epochs
-    /// of the reference's run reached fp32's test error (docs/results.md). Elsewhere libtorch emulates bfloat16 and is
-    /// slower than fp32; on CUDA bf16 has not been measured here, so it is used only when asked.
+    /// of the reference's run ended within the reference's own spread of fp32's test error (docs/results.md).
+    /// Elsewhere libtorch emulates bfloat16 and is slower than fp32; on CUDA bf16 has not been measured here, so it is
+    /// used only when asked.
     /// </summary>
     /// <param name="nativeBf16">The processor's native bfloat16 instructions (<c>Native.Processor.NativeBf16</c>), or null.</param>
     public static ChosenPrecision Choose(PrecisionChoice choice, Device device, string? nativeBf16) => choice switch
