@@ -67,8 +67,8 @@ internal sealed class CapsNetOptions
     public Option<DeviceChoice> Device { get; } = new("--device") { Description = "auto (CUDA when available), cpu or cuda" };
     public Option<PrecisionChoice> Precision { get; } = new("--precision")
     {
-        Description = "auto: bf16 where the processor multiplies bfloat16 natively (AVX512_BF16), else fp32; fp32; or bf16: bfloat16 " +
-            "convolutions and matrix products (float32 weights, losses and routing softmax)",
+        Description = "auto: bf16 where the processor multiplies bfloat16 natively (AVX512_BF16 or AMX-BF16), else fp32; fp32; " +
+            "or bf16: bfloat16 convolutions and matrix products (float32 weights, losses and routing softmax)",
         DefaultValueFactory = _ => Training.Precision,
     };
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch; 0 = one per core" };
