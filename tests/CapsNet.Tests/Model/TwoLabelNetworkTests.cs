@@ -11,7 +11,7 @@ namespace CapsNet.Tests.Model;
 public sealed class TwoLabelNetworkTests
 {
     // Weights scaled up as GrownNetwork's: at initialisation the capsules are too short for the masks to matter.
-    private static CapsuleNetwork Build(int labelsPerImage)
+    internal static CapsuleNetwork Build(int labelsPerImage)
     {
         var model = new CapsuleNetwork(new CapsNetConfig(InputSide: 20, Classes: 4) { LabelsPerImage = labelsPerImage }, new Generator(3));
         using var noGrad = no_grad();

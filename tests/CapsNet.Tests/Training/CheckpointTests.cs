@@ -90,6 +90,61 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ProgressCountsTheRunsEpochsWhereTheCheckpointKnowsThem()
+    {
+        var unknown = new Checkpoint(3, 0.5, "a.pt", "a.optimizer");  // the first versions did not store the epochs
+        var ofFifty = unknown with { Legacy = new LegacyRun(50, null) };
+        var ofThree = unknown with { Legacy = new LegacyRun(3, null) };
+
+        Assert.Equal(("3 epochs trained", false), (unknown.Progress, unknown.Finished));
+        Assert.Equal(("3 of 50 epochs trained", false), (ofFifty.Progress, ofFifty.Finished));
+        Assert.Equal(("3 of 3 epochs trained", true), (ofThree.Progress, ofThree.Finished));
+    }
+
+    // A checkpoint of this version, its text changed from <paramref name="text"/> to <paramref name="replacement"/>.
+    private string SavedWith(string text, string replacement)
+    {
+        using CapsuleNetwork model = GrownNetwork.Build();
+        using var optimizer = new LeanAdam(model.parameters(), 0.001);
+        Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer,
+            FaultPoints.None);
+        string path = _dir.File(RunFiles.CheckpointFile);
+        string json = File.ReadAllText(path);
+        Assert.Contains(text, json);
+        File.WriteAllText(path, json.Replace(text, replacement));
+        return path;
+    }
+
+    [Fact]
+    public void AFieldOfTheWrongKindIsNamed()
+    {
+        string path = SavedWith("\"next_epoch\": 1,", "\"next_epoch\": \"one\",");
+
+        var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+        Assert.StartsWith($"Cannot resume: '{path}' is not a readable checkpoint (", e.Message);
+        Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
+    }
+
+    [Fact]
+    public void ASettingOfTheWrongKindIsNamed()
+    {
+        string path = SavedWith("\"lr\": 0.001", "\"lr\": \"fast\"");
+
+        var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+        Assert.StartsWith($"Cannot resume: '{path}' cannot be read (The JSON value could not be converted to System.Double. Path: $.lr",
+            e.Message);
+    }
+
+    [Fact]
+    public void ACheckpointWithoutItsRunIsRefused()
+    {
+        string path = SavedWith("\"run\": {", "\"walk\": {");
+
+        var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+        Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
+    }
+
+    [Fact]
     public void TextThatIsNotJsonIsNamed()
     {
         string path = Write("{ not json");

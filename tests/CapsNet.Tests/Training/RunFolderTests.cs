@@ -71,6 +71,20 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void AFileThatCannotBeRemovedIsNamedAndTheRestIsLeft()
+    {
+        Create("checkpoint.json", "log.csv");
+        OutputPathTests.Sh($"chmod 755 '{_dir.Path}'");  // readable by others, writable only by root
+
+        var e = Unprivileged.Run(() => Assert.Throws<UserInputException>(() => new RunFolder(_dir.Path, FaultPoints.None).Clear(keep:
+            null)));
+
+        Assert.Equal($"Could not remove '{_dir.File("checkpoint.json")}': Access to the path '{_dir.File("checkpoint.json")}' is denied.",
+            e.Message);
+        Assert.Equal(["checkpoint.json", "log.csv"], Remaining());
+    }
+
+    [Fact]
     public void RunFilesAreThoseOfARunOnly()
     {
         Create("notes.txt", "real_and_recon.png", "tensorboard-logs/events.out.tfevents.1700000000.host");

@@ -102,6 +102,36 @@ public sealed class TesterTests : IDisposable
     }
 
     [Fact]
+    public void ImagesOfTwoLabelsAreDrawnInGreyAboveTheirTwoReconstructionsInRedAndGreen()
+    {
+        // Three pairs of 20x20 (a network of four classes, two labels an image): Figure 5 of the paper.
+        using CapsuleNetwork model = TwoLabelNetworkTests.Build(labelsPerImage: 2);
+        using var pairs = new ImageSet(randint(0, 256, [3, 1, 20, 20], dtype: ScalarType.Byte, generator: new Generator(6)),
+            tensor(new long[] { 0, 1, 2, 3, 1, 3 }, [3, 2]), zeros([3, 2, 1, 20, 20], ScalarType.Byte));
+        string path = _dir.File("real_and_recon.png");
+
+        new Tester(model, CPU).SaveRealAndReconstructed(pairs, path);
+
+        using var image = Image.Load<Rgb24>(path);
+        using var noGrad = no_grad();
+        using Tensor real = pairs.Images(0, 3);
+        var (_, reconstructions) = model.forward(real, null);  // [3,2,1,20,20]: the longest capsule's, then the second's
+        Assert.Equal((200, 200), (image.Width, image.Height));
+        for (int k = 0; k < 3; k++)
+        {
+            foreach (var (row, col) in new[] { (0, 0), (7, 12), (19, 3) })
+            {
+                byte grey = Pixel(real, k, row, col);
+                Assert.Equal(new Rgb24(grey, grey, grey), image[k * 20 + col, row]);
+                Assert.Equal(new Rgb24(ImageGrid.ToByte(reconstructions[k, 0, 0, row, col].item<float>()),
+                    ImageGrid.ToByte(reconstructions[k, 1, 0, row, col].item<float>()), 0), image[k * 20 + col, 100 + row]);
+            }
+        }
+        Assert.NotEqual(image[12, 107].R, image[12, 107].G);  // the two reconstructions differ, so red and green are told apart
+        Assert.Equal(new Rgb24(0, 0, 0), image[3 * 20 + 5, 105]);  // a tile past the third pair stays black
+    }
+
+    [Fact]
     public void ManipulationVariesOneCapsuleDimensionPerRowAroundThePlainReconstruction()
     {
         // Grown, so that a 0.25 change of one capsule dimension shows in the decoded bytes.
