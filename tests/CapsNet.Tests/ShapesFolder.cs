@@ -29,6 +29,15 @@ internal static class ShapesFolder
         }
     }
 
+    /// <summary>A link named 'again' in <paramref name="split"/>/square that leads back to that folder: a warning, not an image.</summary>
+    /// <returns>The square class's folder, which holds the link.</returns>
+    public static string LinkBackInto(string root, string split)
+    {
+        string square = Path.Combine(root, split, "square");
+        Directory.CreateSymbolicLink(Path.Combine(square, "again"), ".");
+        return square;
+    }
+
     public static Image<Rgb24> Draw(string shape, int side, Random random, bool colour)
     {
         var image = new Image<Rgb24>(side, side);

@@ -37,7 +37,7 @@ public sealed class SaveDirTests(FinishedRunFixture finished) : IClassFixture<Fi
          "--seed", "9", "--save_dir", saveDir, .. more];
 
     // Every file under the folder with its size and time of last change.
-    private static string[] Snapshot(string folder) =>
+    internal static string[] Snapshot(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
             .Select(path =>
                 $"{Path.GetRelativePath(folder, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}").Order().ToArray();

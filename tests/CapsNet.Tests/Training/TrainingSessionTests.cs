@@ -46,11 +46,6 @@ public sealed class TrainingSessionTests : IDisposable
         return (outcome, output.ToString());
     }
 
-    private static string[] Snapshot(string folder) =>
-        Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(path => $"{Path.GetRelativePath(folder, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}")
-            .Order().ToArray();
-
     [Fact]
     public void ACancelledRunKeepsItsFinishedEpochsAndANewRunDoesNotReplaceItUnlessToldTo()
     {
@@ -61,14 +56,14 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.DoesNotContain("Epoch 2/2 2/2", output);
         Assert.DoesNotContain("Trained model saved", output);
         Assert.Equal(1, Checkpoint.Read(SaveDir)!.NextEpoch);
-        string[] before = Snapshot(SaveDir);
+        string[] before = SaveDirTests.Snapshot(SaveDir);
 
         var (exitCode, _, errors) = Train("--epochs", "2");
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"error: '{SaveDir}' holds an unfinished training run (1 of 2 epochs trained). Continue it with --resume, or start " +
             "over with --overwrite.\n", errors);
-        Assert.Equal(before, Snapshot(SaveDir));
+        Assert.Equal(before, SaveDirTests.Snapshot(SaveDir));
 
         var overwritten = Train("--epochs", "1", "--overwrite");
 
@@ -107,8 +102,7 @@ public sealed class TrainingSessionTests : IDisposable
     {
         string shapes = _dir.File("shapes");
         ShapesFolder.Write(shapes, trainPerClass: 14, testPerClass: 2, side: 28);
-        string square = Path.Combine(shapes, "train", "square");
-        Directory.CreateSymbolicLink(Path.Combine(square, "again"), ".");
+        string square = ShapesFolder.LinkBackInto(shapes, "train");
 
         var (exitCode, output, errors) = CapsNetInProcess.Run("train", "--dataset", shapes, "--epochs", "1", "--batch_size", "21",
             "--save_dir", SaveDir);
