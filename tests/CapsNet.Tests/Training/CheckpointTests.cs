@@ -39,6 +39,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("\"format\": \"capsnet.net checkpoint v2\"", json);
         Assert.Contains("\"precision\": \"bf16\"", json);  // the run's settings as typed values, not flag strings
         Assert.DoesNotContain("--", json);
+        Assert.EndsWith("}\n", json);  // a whole last line, as `cat` and diff want it
     }
 
     [Fact]
@@ -87,6 +88,44 @@ public sealed class CheckpointTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
         Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
         Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
+    }
+
+    // Facts rather than a theory's cases: Stryker records what a theory covers from its first case only.
+    [Fact]
+    public void ACheckpointWithoutTheNameOfItsWeightsOrOptimizerStateIsRefused()
+    {
+        foreach (string field in new[] { "\"model_file\":", "\"optimizer_file\":" })
+        {
+            string path = SavedWith(field, "\"renamed\":");
+
+            var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+            Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
+        }
+        foreach (string json in new[]
+        {
+            """{"NextEpoch":1,"BestValAccuracy":0.5,"OptimizerFile":"a.optimizer"}""",
+            """{"NextEpoch":1,"BestValAccuracy":0.5,"ModelFile":"a.pt"}""",
+        })
+        {
+            string path = Write(json);
+
+            var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+            Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
+        }
+    }
+
+    [Fact]
+    public void AnEarlierVersionsSettingsAreReadAsStoredAndOneStoredAsNullAsEmpty()
+    {
+        Write("""
+            {"NextEpoch":1,"ModelFile":"a.pt","OptimizerFile":"a.optimizer","Settings":{"--routings":"2","--lam_recon":null}}
+            """);
+
+        Checkpoint checkpoint = Checkpoint.Read(_dir.Path)!;
+
+        Assert.Equal(("2", "", null), (checkpoint.Legacy!.ValueOf("--routings"), checkpoint.Legacy.ValueOf("--lam_recon"),
+            checkpoint.Legacy.ValueOf("--seed")));
+        Assert.Equal((double.NegativeInfinity, null), (checkpoint.BestValAccuracy, checkpoint.Epochs));  // neither was stored
     }
 
     [Fact]

@@ -97,6 +97,29 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(Path.Combine(SaveDir, RunFiles.Log)).Length);
     }
 
+    // A session that must refuse before it trains: the batch is larger than the training images it would have.
+    private BatchTooLargeException RefusedBatch(int batchSize, int? valSamples)
+    {
+        var job = new TrainingJob(new RunConfig(CapsNetConfig.Mnist, new TrainingConfig { Epochs = 1, BatchSize = batchSize },
+            new DataConfig { TrainSamples = 40, TestSamples = 20, ValSamples = valSamples }), SaveDir);
+        using LockedFolder folder = LockedFolder.Open(SaveDir);
+        return Assert.Throws<BatchTooLargeException>(() => new TrainingSession(TestConsole.Create(TextWriter.Null), FaultPoints.None)
+            .Run(job, folder, checkpoint: null, CancellationToken.None));
+    }
+
+    [Fact]
+    public void ABatchLargerThanTheImagesLeftToTrainOnIsNamedWithWhatIsHeldOut()
+    {
+        BatchTooLargeException whole = RefusedBatch(batchSize: 41, valSamples: null);
+        BatchTooLargeException heldOut = RefusedBatch(batchSize: 21, valSamples: 20);  // 40 - 20 = 20 left
+
+        Assert.Equal(("A batch of 41 is larger than the 40 training images.", 41, 40, (int?)null),
+            (whole.Message, whole.Batch, whole.Images, whole.HeldOut));
+        Assert.Equal(("A batch of 21 is larger than the 20 training images left after holding out 20.", 21, 20, (int?)20),
+            (heldOut.Message, heldOut.Batch, heldOut.Images, heldOut.HeldOut));
+        Assert.Null(Checkpoint.Read(SaveDir));
+    }
+
     [Fact]
     public void TheDataSetsWarningsArePrintedBeforeTraining()
     {
