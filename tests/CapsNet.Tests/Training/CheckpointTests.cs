@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
@@ -172,6 +173,33 @@ public sealed class CheckpointTests : IDisposable
         var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
         Assert.StartsWith($"Cannot resume: '{path}' cannot be read (The JSON value could not be converted to System.Double. Path: $.lr",
             e.Message);
+    }
+
+    // A checkpoint of this version whose run's JSON <paramref name="change"/> edits.
+    private string SavedWithRun(Action<JsonNode> change)
+    {
+        string path = SavedWith("\"run\": {", "\"run\": {");
+        JsonNode json = JsonNode.Parse(File.ReadAllText(path))!;
+        change(json["run"]!);
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public void ARunWithoutItsTrainingOrDataSettingsOrWithoutADataSetIsNamed()
+    {
+        foreach (var (part, problem) in new[] { ("training", "no training settings"), ("data", "no data settings") })
+        {
+            string path = SavedWithRun(run => run[part] = null);
+
+            var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+            Assert.Equal($"Cannot resume: '{path}' cannot be read ({problem}).", e.Message);
+        }
+        string withoutDataSet = SavedWithRun(run => run["data"]!["dataset"] = null);
+
+        var nullDataSet = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
+        Assert.StartsWith($"Cannot resume: '{withoutDataSet}' cannot be read (The property or field 'dataset' on type " +
+            "'CapsNet.Data.DataConfig' doesn't allow setting null values.", nullDataSet.Message);
     }
 
     [Fact]

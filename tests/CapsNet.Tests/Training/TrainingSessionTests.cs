@@ -1,5 +1,6 @@
 using CapsNet.Data;
 using CapsNet.Model;
+using CapsNet.Native;
 using CapsNet.Training;
 
 namespace CapsNet.Tests.Training;
@@ -86,6 +87,7 @@ public sealed class TrainingSessionTests : IDisposable
         // What a kill during the first epoch's checkpoint leaves: the run's files, and no checkpoint.json to trust.
         File.WriteAllText(Path.Combine(SaveDir, RunFiles.Log), "epoch,capsnet_accuracy\n");
         File.WriteAllText(Path.Combine(SaveDir, "checkpoint-01.pt"), "half");
+        File.WriteAllText(Path.Combine(SaveDir, RunFiles.BestWeights(7)), "a run file the first epoch does not write again");
 
         (exitCode, output, errors) = Train("--epochs", "1", "--resume");
 
@@ -95,6 +97,7 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(1, Checkpoint.Read(SaveDir)!.NextEpoch);
         Assert.True(new FileInfo(Path.Combine(SaveDir, "checkpoint-01.pt")).Length > 1_000_000, "the half-written weights are still there");
         Assert.Equal(2, File.ReadAllLines(Path.Combine(SaveDir, RunFiles.Log)).Length);
+        Assert.False(File.Exists(Path.Combine(SaveDir, RunFiles.BestWeights(7))), "starting over leaves no file of the run before");
     }
 
     // A session that must refuse before it trains: the batch is larger than the training images it would have.
@@ -121,6 +124,62 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
+    public void ASessionSetsItsThreadsAndNamesItsDataAndTheCheckpointItResumesFromAfterRollingBackLaterFiles()
+    {
+        int threads = Math.Min(2, Environment.ProcessorCount);
+        // 60 images, 20 held out: the batch is all 40 left, one batch an epoch.
+        var job = new TrainingJob(new RunConfig(CapsNetConfig.Mnist, new TrainingConfig { Epochs = 2, BatchSize = 40, Seed = 9,
+            Precision = PrecisionChoice.Fp32 }, new DataConfig { TrainSamples = 60, TestSamples = 20, ValSamples = 20 }), SaveDir)
+        {
+            Threads = threads,
+        };
+        try
+        {
+            using (var output = new CancelOn("Epoch 1/2 - "))
+            using (LockedFolder folder = LockedFolder.Open(SaveDir))
+            {
+                new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job, folder, checkpoint: null, output.Cancel.Token);
+
+                Assert.Contains($"Device: cpu, {threads} thread{(threads == 1 ? "" : "s")}, fp32 (as asked).", output.ToString());
+                Assert.Contains("Data: 40 training and 20 held-out validation images from 'mnist' (1x28x28, 10 classes).",
+                    output.ToString());
+            }
+            string later = Path.Combine(SaveDir, RunFiles.BestWeights(3));  // of an epoch past the checkpoint
+            File.WriteAllText(later, "later");
+
+            using (var output = new StringWriter())
+            using (LockedFolder folder = LockedFolder.Open(SaveDir))
+            {
+                TrainingOutcome outcome = new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job with { Resume = true },
+                    folder, Checkpoint.Read(SaveDir), CancellationToken.None);
+
+                Assert.Equal(new TrainingOutcome(Finished: true, EpochsKept: 2), outcome);
+                Assert.Contains($"Resuming at epoch 2/2 from '{Path.Combine(SaveDir, RunFiles.CheckpointFile)}'.\n", output.ToString());
+            }
+            Assert.False(File.Exists(later));
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(1);  // as every test runs
+        }
+    }
+
+    [Fact]
+    public void StartingWeightsForAnotherShapeAreRefusedBeforeTheFolderIsTouched()
+    {
+        string five = _dir.File("five.pt");
+        using (var network = new CapsuleNetwork(new CapsNetConfig(Classes: 5), new TorchSharp.torch.Generator(1)))
+            WeightsFile.Save(network, five);
+
+        var (exitCode, _, errors) = Train("--epochs", "1", "-w", five);
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"error: Weights '{five}' are for 1x28x28 images and 5 classes; the data set 'mnist' has 1x28x28 images and 10 " +
+            "classes.\n", errors);
+        Assert.False(Directory.Exists(SaveDir) && Directory.EnumerateFileSystemEntries(SaveDir).Any());
+    }
+
+    [Fact]
     public void TheDataSetsWarningsArePrintedBeforeTraining()
     {
         string shapes = _dir.File("shapes");
@@ -144,6 +203,8 @@ public sealed class TrainingSessionTests : IDisposable
             "40", "--train_samples", "100", "--test_samples", "20", "--batch_size", "20", "--lam_recon", "0.5", "--save_dir", SaveDir);
 
         Assert.True(exitCode == 0, output + errors);
+        Assert.Contains("Data: 40 training pairs an epoch, drawn afresh from 100 digits, and 20 validation (the test set) pairs from " +
+            "'multimnist' (1x36x36, 10 classes, two digits an image, shifted by up to 4 px).\n", output);
         EpochMetrics row = EpochMetrics.FromCsv(File.ReadAllLines(Path.Combine(SaveDir, RunFiles.Log))[1]);
         Assert.Equal(row.CapsnetLoss + 0.5 * row.DecoderLoss, row.Loss, 5);
         Assert.Equal(row.ValCapsnetLoss + 0.5 * row.ValDecoderLoss, row.ValLoss, 5);
