@@ -18,3 +18,13 @@ internal static class OneThreadPerTest
     internal static void Initialize() => TorchRuntime.SetThreads(1);
 #pragma warning restore CA2255
 }
+
+/// <summary>
+/// Tests that set libtorch's thread count for a while, and tests that read it from the program's output: never side
+/// by side, since the count is one for the whole process.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ThreadCountCollection
+{
+    public const string Name = "libtorch's thread count";
+}

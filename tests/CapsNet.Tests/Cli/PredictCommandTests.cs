@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace CapsNet.Tests.Cli;
 
 /// <summary><c>capsnet predict</c>, run in this process with its output read from an injected console.</summary>
+[Collection(ThreadCountCollection.Name)]
 public sealed class PredictCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

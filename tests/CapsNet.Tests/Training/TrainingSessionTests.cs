@@ -9,6 +9,7 @@ namespace CapsNet.Tests.Training;
 /// A training session in this process, where mutation testing sees it: stopped between epochs as Ctrl-C stops it, what
 /// a new run and --resume then do with the folder, the data set's warnings, and a run of two labels an image.
 /// </summary>
+[Collection(ThreadCountCollection.Name)]
 public sealed class TrainingSessionTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
