@@ -77,41 +77,27 @@ public sealed class CheckpointTests : IDisposable
         Assert.Null(Checkpoint.Read(_dir.File("elsewhere")));
     }
 
-    [Theory]
-    [InlineData("""{"NextEpoch":-1,"BestValAccuracy":0.5,"ModelFile":"a.pt","OptimizerFile":"a.optimizer"}""")]
-    [InlineData("""{"NextEpoch":1,"BestValAccuracy":0.5,"OptimizerFile":"a.optimizer"}""")]
-    [InlineData("""{"NextEpoch":1,"BestValAccuracy":0.5,"ModelFile":"a.pt","OptimizerFile":""}""")]
-    [InlineData("null")]
-    public void ACheckpointWithoutItsFieldsIsRefusedAndANewRunMayReplaceIt(string json)
-    {
-        string path = Write(json);
-
-        var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
-        Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
-        Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
-    }
-
-    // Facts rather than a theory's cases: Stryker records what a theory covers from its first case only.
+    // One fact over every case rather than a theory: Stryker records what a theory covers from its first case only.
     [Fact]
-    public void ACheckpointWithoutTheNameOfItsWeightsOrOptimizerStateIsRefused()
+    public void ACheckpointWithoutItsFieldsIsRefusedAndANewRunMayReplaceIt()
     {
-        foreach (string field in new[] { "\"model_file\":", "\"optimizer_file\":" })
+        Func<string>[] writes =
+        [
+            () => Write("""{"NextEpoch":-1,"BestValAccuracy":0.5,"ModelFile":"a.pt","OptimizerFile":"a.optimizer"}"""),
+            () => Write("""{"NextEpoch":1,"BestValAccuracy":0.5,"OptimizerFile":"a.optimizer"}"""),
+            () => Write("""{"NextEpoch":1,"BestValAccuracy":0.5,"ModelFile":"a.pt"}"""),
+            () => Write("""{"NextEpoch":1,"BestValAccuracy":0.5,"ModelFile":"a.pt","OptimizerFile":""}"""),
+            () => Write("null"),
+            () => SavedWith("\"model_file\":", "\"renamed\":"),
+            () => SavedWith("\"optimizer_file\":", "\"renamed\":"),
+        ];
+        foreach (Func<string> write in writes)
         {
-            string path = SavedWith(field, "\"renamed\":");
+            string path = write();
 
             var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
             Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
-        }
-        foreach (string json in new[]
-        {
-            """{"NextEpoch":1,"BestValAccuracy":0.5,"OptimizerFile":"a.optimizer"}""",
-            """{"NextEpoch":1,"BestValAccuracy":0.5,"ModelFile":"a.pt"}""",
-        })
-        {
-            string path = Write(json);
-
-            var e = Assert.Throws<UserInputException>(() => Checkpoint.Read(_dir.Path));
-            Assert.Equal($"Cannot resume: '{path}' is not a checkpoint (fields missing).", e.Message);
+            Assert.Null(Checkpoint.ReadOrNull(_dir.Path));
         }
     }
 
@@ -141,14 +127,20 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(("3 of 3 epochs trained", true), (ofThree.Progress, ofThree.Finished));
     }
 
-    // A checkpoint of this version, its text changed from <paramref name="text"/> to <paramref name="replacement"/>.
-    private string SavedWith(string text, string replacement)
+    // A checkpoint of this version, as saved; returns its path.
+    private string Saved()
     {
         using CapsuleNetwork model = GrownNetwork.Build();
         using var optimizer = new LeanAdam(model.parameters(), 0.001);
         Checkpoint.Save(_dir.Path, 1, 0.5, new RunConfig(model.Config, new TrainingConfig(), new DataConfig()), model, optimizer,
             FaultPoints.None);
-        string path = _dir.File(RunFiles.CheckpointFile);
+        return _dir.File(RunFiles.CheckpointFile);
+    }
+
+    // A checkpoint of this version, its text changed from <paramref name="text"/> to <paramref name="replacement"/>.
+    private string SavedWith(string text, string replacement)
+    {
+        string path = Saved();
         string json = File.ReadAllText(path);
         Assert.Contains(text, json);
         File.WriteAllText(path, json.Replace(text, replacement));
@@ -178,7 +170,7 @@ public sealed class CheckpointTests : IDisposable
     // A checkpoint of this version whose run's JSON <paramref name="change"/> edits.
     private string SavedWithRun(Action<JsonNode> change)
     {
-        string path = SavedWith("\"run\": {", "\"run\": {");
+        string path = Saved();
         JsonNode json = JsonNode.Parse(File.ReadAllText(path))!;
         change(json["run"]!);
         File.WriteAllText(path, json.ToJsonString());
