@@ -20,17 +20,24 @@ public abstract class FaultInjectionTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    // 40 training images in batches of 20: two batches an epoch, two epochs; a folder of just those images, so that
-    // none of the processes reads all of MNIST.
-    private string[] Args(string saveDir, params string[] more) =>
-        ["--epochs", "2", "--batch_size", "20", "--dataset", _data, "--seed", "7", "--save_dir", saveDir, .. more];
+    /// <summary>
+    /// The run these tests kill, which <c>FaultPointTrailTests</c> also lists in-process: 40 training images in
+    /// batches of 20, two batches an epoch, two epochs, from <see cref="WriteRunData"/>'s folder.
+    /// </summary>
+    internal static string[] RunArgs(string data, string saveDir, params string[] more) =>
+        ["--epochs", "2", "--batch_size", "20", "--dataset", data, "--seed", "7", "--save_dir", saveDir, .. more];
+
+    /// <summary>A folder of just the run's images, so that none of the processes reads all of MNIST.</summary>
+    internal static string WriteRunData(string folder) => MnistSubset.Write(folder, train: 40, test: 20);
+
+    private string[] Args(string saveDir, params string[] more) => RunArgs(_data, saveDir, more);
 
     private readonly string _data;
 
     protected FaultInjectionTests(ITestOutputHelper output)
     {
         _output = output;
-        _data = MnistSubset.Write(_dir.File("data"), train: 40, test: 20);
+        _data = WriteRunData(_dir.File("data"));
     }
 
     private readonly ITestOutputHelper _output;

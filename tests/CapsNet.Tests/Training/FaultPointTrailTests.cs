@@ -17,13 +17,12 @@ public sealed class FaultPointTrailTests : IDisposable
     [Fact]
     public void ARunReportsEachBatchAndEveryWriteRenameAndRemovalOfItsFilesInOrder()
     {
-        string data = MnistSubset.Write(_dir.File("data"), train: 40, test: 20);
         string saveDir = _dir.File("run");
         var errors = new StringWriter();
 
-        // The fault-injection tests' run: two epochs of two batches.
-        int exitCode = CapsNetApp.Run(["--epochs", "2", "--batch_size", "20", "--dataset", data, "--seed", "7", "--save_dir", saveDir],
-            TestConsole.Create(new StringWriter()), errors, new FaultPoints("no such moment", errors));
+        // The fault-injection tests' run, two epochs of two batches, listing its moments as their first process does.
+        int exitCode = CapsNetApp.Run(FaultInjectionTests.RunArgs(FaultInjectionTests.WriteRunData(_dir.File("data")), saveDir),
+            TestConsole.Create(new StringWriter()), errors, new FaultPoints("list", errors));
 
         Assert.True(exitCode == 0, errors.ToString());
         var log = new TrainingLog(Path.Combine(saveDir, RunFiles.Log));
