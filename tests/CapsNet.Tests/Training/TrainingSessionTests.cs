@@ -42,10 +42,15 @@ public sealed class TrainingSessionTests : IDisposable
         var job = new TrainingJob(new RunConfig(CapsNetConfig.Mnist, new TrainingConfig { Epochs = 2, BatchSize = 20, Seed = 9 },
             new DataConfig { TrainSamples = 40, TestSamples = 20 }), SaveDir);
         using var output = new CancelOn("Epoch 1/2 - ");
-        using LockedFolder folder = LockedFolder.Open(SaveDir);
-        TrainingOutcome outcome = new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job, folder, checkpoint: null,
-            output.Cancel.Token);
+        TrainingOutcome outcome = Session(job, output, checkpoint: null, output.Cancel.Token);
         return (outcome, output.ToString());
+    }
+
+    // One sitting of a session in SaveDir, under the folder's lock, as the train command runs it.
+    private TrainingOutcome Session(TrainingJob job, TextWriter output, Checkpoint? checkpoint, CancellationToken cancel)
+    {
+        using LockedFolder folder = LockedFolder.Open(SaveDir);
+        return new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job, folder, checkpoint, cancel);
     }
 
     [Fact]
@@ -106,9 +111,7 @@ public sealed class TrainingSessionTests : IDisposable
     {
         var job = new TrainingJob(new RunConfig(CapsNetConfig.Mnist, new TrainingConfig { Epochs = 1, BatchSize = batchSize },
             new DataConfig { TrainSamples = 40, TestSamples = 20, ValSamples = valSamples }), SaveDir);
-        using LockedFolder folder = LockedFolder.Open(SaveDir);
-        return Assert.Throws<BatchTooLargeException>(() => new TrainingSession(TestConsole.Create(TextWriter.Null), FaultPoints.None)
-            .Run(job, folder, checkpoint: null, CancellationToken.None));
+        return Assert.Throws<BatchTooLargeException>(() => Session(job, TextWriter.Null, checkpoint: null, CancellationToken.None));
     }
 
     [Fact]
@@ -137,9 +140,8 @@ public sealed class TrainingSessionTests : IDisposable
         try
         {
             using (var output = new CancelOn("Epoch 1/2 - "))
-            using (LockedFolder folder = LockedFolder.Open(SaveDir))
             {
-                new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job, folder, checkpoint: null, output.Cancel.Token);
+                Session(job, output, checkpoint: null, output.Cancel.Token);
 
                 Assert.Contains($"Device: cpu, {threads} thread{(threads == 1 ? "" : "s")}, fp32 (as asked).", output.ToString());
                 Assert.Contains("Data: 40 training and 20 held-out validation images from 'mnist' (1x28x28, 10 classes).",
@@ -149,10 +151,8 @@ public sealed class TrainingSessionTests : IDisposable
             File.WriteAllText(later, "later");
 
             using (var output = new StringWriter())
-            using (LockedFolder folder = LockedFolder.Open(SaveDir))
             {
-                TrainingOutcome outcome = new TrainingSession(TestConsole.Create(output), FaultPoints.None).Run(job with { Resume = true },
-                    folder, Checkpoint.Read(SaveDir), CancellationToken.None);
+                TrainingOutcome outcome = Session(job with { Resume = true }, output, Checkpoint.Read(SaveDir), CancellationToken.None);
 
                 Assert.Equal(new TrainingOutcome(Finished: true, EpochsKept: 2), outcome);
                 Assert.Contains($"Resuming at epoch 2/2 from '{Path.Combine(SaveDir, RunFiles.CheckpointFile)}'.\n", output.ToString());
