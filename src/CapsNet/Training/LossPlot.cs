@@ -16,45 +16,54 @@ internal static class LossPlot
 
     public static void Save(IReadOnlyList<EpochMetrics> rows, string path, FaultPoints? faults = null)
     {
-        double[] epochs = rows.Select(r => r.Epoch + 1.0).ToArray();  // whole, 1-based epochs, as the reference's plot has
-        byte[] top = Panel("Training loss", epochs, Alignment.UpperRight,
-            ("capsnet_loss", rows.Select(r => r.CapsnetLoss)),
-            ("decoder_loss", rows.Select(r => r.DecoderLoss)),
-            ("loss", rows.Select(r => r.Loss)));
-        byte[] bottom = Panel("Training and validation accuracy", epochs, Alignment.LowerRight,
-            ("capsnet_accuracy", rows.Select(r => r.CapsnetAccuracy)),
-            ("val_capsnet_accuracy", rows.Select(r => r.ValCapsnetAccuracy)));
-
+        var (top, bottom) = Panels(rows);
         using var figure = new Image<Rgba32>(Width, Height);
-        using (var upper = SixLabors.ImageSharp.Image.Load<Rgba32>(top))
-        using (var lower = SixLabors.ImageSharp.Image.Load<Rgba32>(bottom))
+        using (top)
+        using (bottom)
+        using (var upper = SixLabors.ImageSharp.Image.Load<Rgba32>(top.GetImageBytes(Width, Height / 2, ImageFormat.Png)))
+        using (var lower = SixLabors.ImageSharp.Image.Load<Rgba32>(bottom.GetImageBytes(Width, Height / 2, ImageFormat.Png)))
             figure.Mutate(c => c.DrawImage(upper, new Point(0, 0), 1f).DrawImage(lower, new Point(0, Height / 2), 1f));
         AtomicFile.Write(path, stream => figure.SaveAsPng(stream), faults);
     }
 
-    /// <summary>One panel; the legend goes in the corner the curves leave free (losses fall, accuracies rise).</summary>
-    private static byte[] Panel(string title, double[] epochs, Alignment legend, params (string Label, IEnumerable<double> Values)[] series)
+    /// <summary>The figure's two panels, not yet drawn; the caller disposes them.</summary>
+    public static (Plot Top, Plot Bottom) Panels(IReadOnlyList<EpochMetrics> rows)
     {
-        using var plot = new Plot();
+        double[] epochs = rows.Select(r => r.Epoch + 1.0).ToArray();  // whole, 1-based epochs, as the reference's plot has
+        int[] ticks = EpochTicks(rows);
+        var top = Panel("Training loss", epochs, ticks, Alignment.UpperRight,
+            ("capsnet_loss", rows.Select(r => r.CapsnetLoss)),
+            ("decoder_loss", rows.Select(r => r.DecoderLoss)),
+            ("loss", rows.Select(r => r.Loss)));
+        var bottom = Panel("Training and validation accuracy", epochs, ticks, Alignment.LowerRight,
+            ("capsnet_accuracy", rows.Select(r => r.CapsnetAccuracy)),
+            ("val_capsnet_accuracy", rows.Select(r => r.ValCapsnetAccuracy)));
+        return (top, bottom);
+    }
+
+    /// <summary>One panel; the legend goes in the corner the curves leave free (losses fall, accuracies rise).</summary>
+    private static Plot Panel(string title, double[] epochs, int[] ticks, Alignment legend,
+        params (string Label, IEnumerable<double> Values)[] series)
+    {
+        var plot = new Plot();
         plot.Title(title);
         plot.XLabel("Epoch");
-        plot.Axes.Bottom.TickGenerator = EpochTicks(epochs.Length == 0 ? 1 : (int)epochs[^1]);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => (double)t).ToArray(),
+            ticks.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         foreach (var (label, values) in series)
         {
             var line = plot.Add.Scatter(epochs, values.ToArray());
             line.LegendText = label;
         }
         plot.ShowLegend(legend);
-        return plot.GetImageBytes(Width, Height / 2, ImageFormat.Png);
+        return plot;
     }
 
-    /// <summary>Whole epochs only, at most about eight labels: 1, 2, 3 ... or 1, 10, 20 ... for long runs.</summary>
-    private static ScottPlot.TickGenerators.NumericManual EpochTicks(int lastEpoch)
+    /// <summary>The epochs the axis labels: whole ones only, at most about eight: 1, 2, 3 ... or 1, 10, 20 ... for long runs.</summary>
+    public static int[] EpochTicks(IReadOnlyList<EpochMetrics> rows)
     {
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        int step = new[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000 }.FirstOrDefault(s => lastEpoch / s <= 8, 1000);
-        foreach (int epoch in Enumerable.Range(1, lastEpoch).Where(e => e == 1 || e % step == 0))
-            ticks.AddMajor(epoch, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return ticks;
+        int last = rows.Count == 0 ? 1 : rows[^1].Epoch + 1;
+        int step = new[] { 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000 }.FirstOrDefault(s => last / s <= 8, 1000);
+        return Enumerable.Range(1, last).Where(e => e == 1 || e % step == 0).ToArray();
     }
 }

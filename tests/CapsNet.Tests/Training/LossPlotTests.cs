@@ -1,4 +1,7 @@
 using CapsNet.Training;
+using Alignment = ScottPlot.Alignment;
+using Plot = ScottPlot.Plot;
+using Scatter = ScottPlot.Plottables.Scatter;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -43,6 +46,57 @@ public sealed class LossPlotTests : IDisposable
         Assert.True(first[0] < first[1], $"rows of val_capsnet_accuracy, capsnet_accuracy at epoch 1: {string.Join(", ", first)}");
         Assert.All(Enumerable.Range(0, 2), i => Assert.True(last[i] < first[i], $"curve {i} of the accuracies does not rise"));
         Assert.Empty(Pixels(image, Green, top: PanelHeight));  // two curves below
+    }
+
+    [Fact]
+    public void EachPanelHasTheReferencesTitleLabelsAndLegendAndDrawsEachMetricAtItsEpoch()
+    {
+        // Every metric of every epoch a different value: metric m of epoch e is m + e / 10.
+        var rows = Enumerable.Range(0, 3).Select(e => new EpochMetrics(e, CapsnetAccuracy: 1 + e / 10.0, CapsnetLoss: 2 + e / 10.0,
+            DecoderLoss: 3 + e / 10.0, Loss: 4 + e / 10.0, ValCapsnetAccuracy: 5 + e / 10.0, ValCapsnetLoss: 6, ValDecoderLoss: 7,
+            ValLoss: 8, Lr: 0.001)).ToList();
+
+        var (top, bottom) = LossPlot.Panels(rows);
+        using (top)
+        using (bottom)
+        {
+            AssertPanel(top, "Training loss", Alignment.UpperRight, ("capsnet_loss", 2), ("decoder_loss", 3), ("loss", 4));
+            AssertPanel(bottom, "Training and validation accuracy", Alignment.LowerRight, ("capsnet_accuracy", 1),
+                ("val_capsnet_accuracy", 5));
+        }
+    }
+
+    private static void AssertPanel(Plot panel, string title, Alignment legend, params (string Label, double First)[] curves)
+    {
+        Assert.Equal(title, panel.Axes.Title.Label.Text);
+        Assert.Equal("Epoch", panel.Axes.Bottom.Label.Text);
+        Assert.True(panel.Legend.IsVisible);
+        Assert.Equal(legend, panel.Legend.Alignment);
+        var drawn = panel.GetPlottables<Scatter>().Select(s => (s.LegendText,
+            string.Join(" ", s.Data.GetScatterPoints().Select(p => $"({p.X}, {p.Y:0.0})")))).ToList();
+        var expected = curves.Select(c => (c.Label, $"(1, {c.First:0.0}) (2, {c.First + 0.1:0.0}) (3, {c.First + 0.2:0.0})")).ToList();
+        Assert.Equal(expected, drawn);
+        panel.GetImageBytes(LossPlot.Width, PanelHeight, ScottPlot.ImageFormat.Png);  // places the ticks
+        Assert.Equal("1 2 3", string.Join(" ", panel.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label)));
+    }
+
+    [Fact]
+    public void TheEpochAxisLabelsWholeEpochsAtMostAboutEightOfThem()
+    {
+        // The step is the first of 1, 2, 5, 10, 20, 25, 50 ... that leaves at most 8 steps to the last epoch; epoch 1
+        // is always labelled. An empty log draws an axis of one epoch.
+        var cases = new (int Epochs, string Ticks)[]
+        {
+            (0, "1"), (1, "1"), (8, "1 2 3 4 5 6 7 8"), (9, "1 2 4 6 8"), (17, "1 2 4 6 8 10 12 14 16"), (18, "1 5 10 15"),
+            (40, "1 5 10 15 20 25 30 35 40"), (50, "1 10 20 30 40 50"), (200, "1 25 50 75 100 125 150 175 200"),
+            (9000, "1 1000 2000 3000 4000 5000 6000 7000 8000 9000"),
+        };
+        Assert.All(cases, c =>
+        {
+            var rows = Enumerable.Range(0, c.Epochs).Select(e => new EpochMetrics(e, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.001))
+                .ToList();
+            Assert.Equal($"{c.Epochs}: {c.Ticks}", $"{c.Epochs}: {string.Join(" ", LossPlot.EpochTicks(rows))}");
+        });
     }
 
     private const bool FirstEpoch = true, LastEpoch = false;
