@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using CapsNet.Model;
+using CapsNet.Native;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 
@@ -9,6 +11,7 @@ namespace CapsNet.Tests.Training;
 /// Test mode in this process, on the first 100 MNIST test images: which weights it tests (-w, save_dir's trained model,
 /// or random ones, each said), what it prints and the two pictures it writes.
 /// </summary>
+[Collection(ThreadCountCollection.Name)]
 public sealed class TestSessionTests : IDisposable
 {
     private static readonly string Shipped = Path.Combine(RepoPaths.Root, "models", "capsnet-mnist-v4.pt");
@@ -40,8 +43,20 @@ public sealed class TestSessionTests : IDisposable
     [Fact]
     public void WeightsGivenWithWAreTestedAndBothPicturesWritten()
     {
-        var (output, accuracy) = Test("-w", Shipped, "--digit", "3");
+        int threads = Math.Min(2, Environment.ProcessorCount);
+        string output;
+        double accuracy;
+        try
+        {
+            (output, accuracy) = Test("-w", Shipped, "--digit", "3", "--threads", $"{threads}");
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(1);  // as every test runs
+        }
 
+        Assert.Contains("Total params: 8,215,568", output);
+        Assert.Contains($"Device: cpu, {threads} thread{(threads == 1 ? "" : "s")}, fp32 (as asked).", output);
         Assert.Contains($"Loaded weights from '{Shipped}'.", output);
         Assert.DoesNotContain("No weights", output);
         Assert.InRange(accuracy, 0.97, 1.0);  // the shipped model's error on all 10,000 is 0.34 %
@@ -66,6 +81,22 @@ public sealed class TestSessionTests : IDisposable
         Assert.Contains($"Loaded weights from '{trained}'.", output);
         Assert.Equal(givenAccuracy, accuracy);  // the same weights
         Assert.True(File.Exists(Path.Combine(SaveDir, "manipulate-5.png")));  // the reference's --digit 5
+    }
+
+    [Fact]
+    public void WithoutDatasetTheDataSetTheWeightsWereTrainedOnIsTested()
+    {
+        string shapes = _dir.File("shapes"), weights = _dir.File("shapes.pt");
+        ShapesFolder.Write(shapes, trainPerClass: 0, testPerClass: 4, side: 28);
+        var config = new CapsNetConfig(InputChannels: 3, Classes: 3, ClassNames: ShapesFolder.Classes, Dataset: shapes);
+        using (var network = new CapsuleNetwork(config, new TorchSharp.torch.Generator(1)))
+            WeightsFile.Save(network, weights);
+
+        var (output, accuracy) = Test("-w", weights);
+
+        Assert.Contains($"Loaded weights from '{weights}'.", output);
+        Assert.Equal(0, accuracy * 12 % 1, 3);  // a count of the folder's 12 images
+        Assert.True(File.Exists(Path.Combine(SaveDir, "manipulate-2.png")));  // the last of three classes
     }
 
     [Fact]

@@ -48,6 +48,37 @@ public sealed class TesterTests : IDisposable
     }
 
     [Fact]
+    public void AccuracyOfImagesOfTwoLabelsIsTheShareWhoseTwoLongestCapsulesAreTheirTwoLabels()
+    {
+        // Six random 20x20 images on a network of four classes, labelled from their own capsule lengths: images 0, 2
+        // and 4 with their two longest classes (image 2 in the other order), images 1, 3 and 5 with the longest and
+        // the shortest. Three of six are right, counted over batches of 4 and 2.
+        using CapsuleNetwork model = TwoLabelNetworkTests.Build(labelsPerImage: 2);
+        using Tensor pixels = randint(0, 256, [6, 1, 20, 20], dtype: ScalarType.Byte, generator: new Generator(8));
+        var labels = new long[6 * 2];
+        using (no_grad())
+        {
+            using var scope = NewDisposeScope();
+            float[] lengths = Capsules.Length(model.Encode(pixels.to_type(ScalarType.Float32).div(255f))).data<float>().ToArray();
+            for (int i = 0; i < 6; i++)
+            {
+                int[] longestFirst = Enumerable.Range(0, 4).OrderByDescending(c => lengths[i * 4 + c]).ToArray();
+                (labels[2 * i], labels[2 * i + 1]) = (i % 2, i) switch
+                {
+                    (1, _) => (longestFirst[0], longestFirst[3]),
+                    (_, 2) => (longestFirst[1], longestFirst[0]),
+                    _ => (longestFirst[0], longestFirst[1]),
+                };
+            }
+        }
+        using var pairs = new ImageSet(pixels.clone(), tensor(labels, [6, 2]), zeros([6, 2, 1, 20, 20], ScalarType.Byte));
+
+        double accuracy = new Tester(model, CPU).Accuracy(new BatchLoader(pairs), batchSize: 4);
+
+        Assert.Equal(0.5, accuracy, 12);
+    }
+
+    [Fact]
     public void RealAndReconstructedPutsImagesAboveTheirPredictedClassReconstructions()
     {
         string path = _dir.File("real_and_recon.png");
