@@ -22,10 +22,11 @@ public sealed class TestSessionTests : IDisposable
 
     private string SaveDir => _dir.File("out");
 
-    private (string Output, double Accuracy) Test(params string[] more)
+    private (string Output, double Accuracy) Test(params string[] more) => TestInto(SaveDir, ["--test_samples", "100", .. more]);
+
+    private static (string Output, double Accuracy) TestInto(string saveDir, params string[] more)
     {
-        var (exitCode, output, errors) = CapsNetInProcess.Run(["test", "--test_samples", "100", "--precision", "fp32", "--save_dir",
-            SaveDir, .. more]);
+        var (exitCode, output, errors) = CapsNetInProcess.Run(["test", "--precision", "fp32", "--save_dir", saveDir, .. more]);
         Assert.True(exitCode == 0, output + errors);
         Assert.Equal("", errors);
         Match accuracy = Regex.Match(output, @"(?m)^Test acc: (\d\.\d{4})$");
@@ -84,12 +85,16 @@ public sealed class TestSessionTests : IDisposable
     }
 
     [Fact]
-    public void WithoutDatasetTheDataSetTheWeightsWereTrainedOnIsTested()
+    public void WithoutDatasetTheWeightsAreTestedOnTheirOwnDataSetWithTheirOwnArchitecture()
     {
+        // 16x16 images, too small for the paper's two 9x9 convolutions, which two 5x5 ones take.
         string shapes = _dir.File("shapes"), weights = _dir.File("shapes.pt");
-        ShapesFolder.Write(shapes, trainPerClass: 0, testPerClass: 4, side: 28);
-        var config = new CapsNetConfig(InputChannels: 3, Classes: 3, ClassNames: ShapesFolder.Classes, Dataset: shapes);
-        using (var network = new CapsuleNetwork(config, new TorchSharp.torch.Generator(1)))
+        ShapesFolder.Write(shapes, trainPerClass: 0, testPerClass: 4, side: 16);
+        var config = new CapsNetConfig(InputChannels: 3, InputSide: 16, Classes: 3, ClassNames: ShapesFolder.Classes, Dataset: shapes)
+        {
+            Conv1Channels = 16, Conv1Kernel = 5, PrimaryChannels = 16, PrimaryKernel = 5,
+        };
+        using (var network = new CapsuleNetwork(config.Validate(), new TorchSharp.torch.Generator(1)))
             WeightsFile.Save(network, weights);
 
         var (output, accuracy) = Test("-w", weights);
@@ -97,6 +102,26 @@ public sealed class TestSessionTests : IDisposable
         Assert.Contains($"Loaded weights from '{weights}'.", output);
         Assert.Equal(0, accuracy * 12 % 1, 3);  // a count of the folder's 12 images
         Assert.True(File.Exists(Path.Combine(SaveDir, "manipulate-2.png")));  // the last of three classes
+    }
+
+    [Fact]
+    public void TwoDigitImagesAreTestedOnTheEvaluationPairsShiftedByThePairShiftGiven()
+    {
+        // A random network for MultiMNIST; each of the 20 test digits with a partner, shifted by up to 4 px unless told.
+        string[] pictures = new[] { "paper", "4", "0" }.Select(shift =>
+        {
+            string saveDir = _dir.File($"shift-{shift}");
+            var (_, accuracy) = TestInto(saveDir, ["--dataset", "multimnist", "--test_samples", "20",
+                .. shift == "paper" ? Array.Empty<string>() : ["--pair_shift", shift]]);
+            Assert.Equal(0, accuracy * 20 % 1, 3);  // a count of the 20 pairs
+            string path = Path.Combine(saveDir, RunFiles.RealAndReconstructed);
+            IImageInfo info = Image.Identify(path);
+            Assert.Equal((360, 360, 24), (info.Width, info.Height, info.PixelType.BitsPerPixel));  // Figure 5: in red and green
+            return Convert.ToHexString(File.ReadAllBytes(path));
+        }).ToArray();
+
+        Assert.Equal(pictures[0], pictures[1]);  // the paper's shift is 4
+        Assert.NotEqual(pictures[1], pictures[2]);  // pairs drawn without a shift are other pictures
     }
 
     [Fact]

@@ -71,6 +71,25 @@ public sealed class TrainingArtifactsTests : IDisposable
     }
 
     [Fact]
+    public void ResumingFromALogOfExactlyTheCheckpointsEpochsRewritesNeitherTheLogNorThePlot()
+    {
+        string log = _dir.File(RunFiles.Log), plot = _dir.File(RunFiles.Plot);
+        File.WriteAllLines(log, [EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv()]);
+        File.WriteAllText(plot, "the plot of epochs 1 and 2");
+        var written = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(log, written);
+        File.SetLastWriteTimeUtc(plot, written);
+        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run,
+            TestConsole.Create(TextWriter.Null), FaultPoints.None);
+
+        artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
+
+        Assert.Equal((written, written), (File.GetLastWriteTimeUtc(log), File.GetLastWriteTimeUtc(plot)));
+        Assert.Equal("the plot of epochs 1 and 2", File.ReadAllText(plot));
+        Assert.Equal((0.75, 2), (artifacts.BestValAccuracy, artifacts.EpochsKept));
+    }
+
+    [Fact]
     public void WithDebugTheEpochsFileHoldsAHistogramOfEveryWeight()
     {
         TensorBoardEpoch.Write(_dir.Path, Metrics(4, 0.5), _model, debug: true, FaultPoints.None);
