@@ -8,8 +8,8 @@ using SixLabors.ImageSharp;
 namespace CapsNet.Tests.Training;
 
 /// <summary>
-/// Test mode in this process, on the first 100 MNIST test images: which weights it tests (-w, save_dir's trained model,
-/// or random ones, each said), what it prints and the two pictures it writes.
+/// Test mode in this process, on the first 100 MNIST test images or a small folder or MultiMNIST set: which weights and
+/// data it tests (-w, save_dir's trained model, or random ones, each said), what it prints and the two pictures it writes.
 /// </summary>
 [Collection(ThreadCountCollection.Name)]
 public sealed class TestSessionTests : IDisposable
@@ -108,7 +108,7 @@ public sealed class TestSessionTests : IDisposable
     public void TwoDigitImagesAreTestedOnTheEvaluationPairsShiftedByThePairShiftGiven()
     {
         // A random network for MultiMNIST; each of the 20 test digits with a partner, shifted by up to 4 px unless told.
-        string[] pictures = new[] { "paper", "4", "0" }.Select(shift =>
+        byte[][] pictures = new[] { "paper", "4", "0" }.Select(shift =>
         {
             string saveDir = _dir.File($"shift-{shift}");
             var (_, accuracy) = TestInto(saveDir, ["--dataset", "multimnist", "--test_samples", "20",
@@ -117,7 +117,7 @@ public sealed class TestSessionTests : IDisposable
             string path = Path.Combine(saveDir, RunFiles.RealAndReconstructed);
             IImageInfo info = Image.Identify(path);
             Assert.Equal((360, 360, 24), (info.Width, info.Height, info.PixelType.BitsPerPixel));  // Figure 5: in red and green
-            return Convert.ToHexString(File.ReadAllBytes(path));
+            return File.ReadAllBytes(path);
         }).ToArray();
 
         Assert.Equal(pictures[0], pictures[1]);  // the paper's shift is 4
