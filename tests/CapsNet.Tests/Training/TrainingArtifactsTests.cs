@@ -19,6 +19,9 @@ public sealed class TrainingArtifactsTests : IDisposable
 
     private RunConfig Run => new(_model.Config, new TrainingConfig { Epochs = 3 }, new DataConfig());
 
+    private TrainingArtifacts Artifacts(TextWriter output) =>
+        new(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(output), FaultPoints.None);
+
     private static EpochMetrics Metrics(int epoch, double valAccuracy) =>
         new(epoch, 0.5, 0.25, 0.125, 0.3, valAccuracy, 0.2, 0.1, 0.24, 0.001);
 
@@ -26,8 +29,7 @@ public sealed class TrainingArtifactsTests : IDisposable
     public void BestWeightsAreSavedWhenValidationAccuracyStrictlyImprovesNamingThePreviousBest()
     {
         var output = new StringWriter();
-        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run, TestConsole.Create(output),
-            FaultPoints.None);
+        var artifacts = Artifacts(output);
         using var optimizer = new LeanAdam(_model.parameters(), 0.001);
 
         foreach (var (epoch, valAccuracy) in new[] { (0, 0.5), (1, 0.75), (2, 0.75) })
@@ -60,8 +62,7 @@ public sealed class TrainingArtifactsTests : IDisposable
     {
         string log = _dir.File(RunFiles.Log);
         File.WriteAllLines(log, [EpochMetrics.CsvHeader, Metrics(0, 0.5).ToCsv(), Metrics(1, 0.75).ToCsv(), Metrics(2, 0.8).ToCsv()]);
-        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run,
-            TestConsole.Create(TextWriter.Null), FaultPoints.None);
+        var artifacts = Artifacts(TextWriter.Null);
 
         artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
 
@@ -79,8 +80,7 @@ public sealed class TrainingArtifactsTests : IDisposable
         var written = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(log, written);
         File.SetLastWriteTimeUtc(plot, written);
-        var artifacts = new TrainingArtifacts(new RunFolder(_dir.Path, FaultPoints.None), debug: false, Run,
-            TestConsole.Create(TextWriter.Null), FaultPoints.None);
+        var artifacts = Artifacts(TextWriter.Null);
 
         artifacts.Resume(new Checkpoint(2, 0.75, "checkpoint-02.pt", "checkpoint-02.optimizer"));
 
