@@ -37,9 +37,10 @@ int stepNumber = 0;
 var parts = new StepParts(model, trainer.Optimizer, new TrainingConfig().LamRecon);
 
 // The same convolutions with the same shapes: conv1 weight gradient, primary-caps weight and input gradients.
-using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * 0.01).requires_grad_();
+using TorchSharp.Scalar weightScale = 0.01;  // held: see HeldScalars
+using var conv1Weight = (randn([256, 1, 9, 9], generator: generator) * weightScale).requires_grad_();
 using var conv1Bias = zeros([256], requires_grad: true);
-using var primaryWeight = (randn([256, 256, 9, 9], generator: generator) * 0.01).requires_grad_();
+using var primaryWeight = (randn([256, 256, 9, 9], generator: generator) * weightScale).requires_grad_();
 using var primaryBias = zeros([256], requires_grad: true);
 using var primaryGrad = randn([batch, 256, 6, 6], generator: generator);
 void FloorStep()

@@ -43,7 +43,7 @@ internal sealed class ImageSet : IDisposable
     public Tensor Images(int start, int count)
     {
         using Tensor slice = Pixels[start..(start + count)];
-        return slice.to_type(ScalarType.Float32).div_(255f);
+        return slice.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
     }
 
     /// <summary>The labels as an array (row by row for several labels an image), for per-class look-ups.</summary>

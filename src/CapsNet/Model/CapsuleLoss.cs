@@ -1,3 +1,5 @@
+using TorchSharp;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -5,9 +7,9 @@ namespace CapsNet.Model;
 /// <summary>The losses and metric of section 5 of the reference.</summary>
 internal static class CapsuleLoss
 {
-    public const double PositiveMargin = 0.9;
-    public const double NegativeMargin = 0.1;
-    public const double DownWeight = 0.5;
+    public static readonly Scalar PositiveMargin = 0.9.ToScalar();
+    public static readonly Scalar NegativeMargin = 0.1.ToScalar();
+    public static readonly Scalar DownWeight = 0.5.ToScalar();
 
     /// <summary>
     /// L = y max(0, 0.9 - |v|)^2 + 0.5 (1 - y) max(0, |v| - 0.1)^2, summed over classes, averaged over the batch.
@@ -16,9 +18,9 @@ internal static class CapsuleLoss
     {
         using var scope = NewDisposeScope();
         Tensor y = nn.functional.one_hot(labels, lengths.shape[1]).to_type(lengths.dtype);
-        Tensor present = (PositiveMargin - lengths).clamp_min(0).square();
-        Tensor absent = (lengths - NegativeMargin).clamp_min(0).square();
-        Tensor perSample = (y * present + DownWeight * (1 - y) * absent).sum(1);
+        Tensor present = PositiveMargin.Minus(lengths).clamp_min(Zero).Squared();
+        Tensor absent = (lengths - NegativeMargin).clamp_min(Zero).Squared();
+        Tensor perSample = (y * present).Plus(DownWeight * One.Minus(y) * absent).sum(1);
         return perSample.mean().MoveToOuterDisposeScope();
     }
 
@@ -30,7 +32,8 @@ internal static class CapsuleLoss
     public static Tensor Total(Tensor margin, Tensor reconstruction, double lamRecon)
     {
         using var scope = NewDisposeScope();
-        return (margin + lamRecon * reconstruction).MoveToOuterDisposeScope();
+        using Scalar weight = lamRecon.ToScalar();
+        return margin.Plus(weight * reconstruction).MoveToOuterDisposeScope();
     }
 
     /// <summary>Number of samples whose longest capsule is the true class.</summary>

@@ -1,3 +1,5 @@
+using TorchSharp;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -15,12 +17,16 @@ internal static class Capsules
     /// </summary>
     public const double LengthEpsilon = 1e-14;
 
+    /// <summary>The two epsilons held for libtorch's use (see <see cref="HeldScalars"/>).</summary>
+    public static readonly Scalar EpsilonScalar = Epsilon.ToScalar();
+    private static readonly Scalar LengthEpsilonScalar = LengthEpsilon.ToScalar();
+
     /// <summary>squash(s) = |s|^2 / (1 + |s|^2) / sqrt(|s|^2 + eps) * s, over the last axis.</summary>
     public static Tensor Squash(Tensor s)
     {
         using var scope = NewDisposeScope();
-        Tensor squaredNorm = s.square().sum(-1, keepdim: true);
-        Tensor scale = squaredNorm / (squaredNorm + 1) / (squaredNorm + Epsilon).sqrt();
+        Tensor squaredNorm = s.Squared().sum(-1, keepdim: true);
+        Tensor scale = squaredNorm / squaredNorm.Plus(One) / squaredNorm.Plus(EpsilonScalar).sqrt();
         return (scale * s).MoveToOuterDisposeScope();
     }
 
@@ -28,6 +34,6 @@ internal static class Capsules
     public static Tensor Length(Tensor v)
     {
         using var scope = NewDisposeScope();
-        return (v.square().sum(-1) + LengthEpsilon).sqrt().MoveToOuterDisposeScope();
+        return v.Squared().sum(-1).Plus(LengthEpsilonScalar).sqrt().MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using TorchSharp;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -58,7 +60,7 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
                 sums.Add(s);
                 outputs.Add(Capsules.Squash(s));
                 if (iteration < iterations - 1)
-                    logits = logits + predictions.Agreement(outputs[^1]);
+                    logits = logits.Plus(predictions.Agreement(outputs[^1]));
             }
         }
         ctx.save_data("iterations", iterations);
@@ -74,6 +76,7 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
         using var scope = NewDisposeScope();
         int iterations = (int)ctx.get_data("iterations");
         long parents = (long)ctx.get_data("parents");
+        using Scalar parentCount = parents.ToScalar();
         List<Tensor> saved = ctx.get_saved_variables();
         Tensor u = saved[0], weights = saved[1];
         List<Tensor> couplings = saved.GetRange(3, iterations - 1);  // couplings[t - 1] is iteration t's
@@ -105,19 +108,19 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
             Tensor gradCoupling = predictions!.Agreement(gradS);  // [B,J,I]
             // Softmax backward, c * (g - sum_j c g), as c g - c (sum_j c g): one fewer pass over the couplings.
             Tensor weighted = c * gradCoupling;
-            Tensor gradFromSoftmax = weighted.addcmul_(c, weighted.sum(1, keepdim: true), value: -1);
-            gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits + gradFromSoftmax;
+            Tensor gradFromSoftmax = weighted.addcmul_(c, weighted.sum(1, keepdim: true), value: MinusOne);
+            gradLogits = gradLogits is null ? gradFromSoftmax : gradLogits.Plus(gradFromSoftmax);
         }
         Tensor gradU, gradWeights;
         if (predictions is null)
         {
-            (gradU, gradWeights) = UniformSumBackward(u, weights, gradS / parents);
+            (gradU, gradWeights) = UniformSumBackward(u, weights, gradS / parentCount);
         }
         else
         {
             // The uniform couplings' term joins the others, 1/J moved to the right: exact in bfloat16, where 1/J is not.
             left.Add(ones_like(couplings[0]));
-            right.Add(gradS / parents);
+            right.Add(gradS / parentCount);
             (gradU, gradWeights) = predictions.Backward(u, weights, left, right);
         }
         return [gradU.MoveToOuterDisposeScope(), gradWeights.MoveToOuterDisposeScope(), null!, null!, null!];
@@ -128,8 +131,9 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
     {
         using var scope = NewDisposeScope();
         long batch = u.shape[0];
+        using Scalar parentCount = parents.ToScalar();
         Tensor sum = u.reshape(batch, -1).mm(weights.reshape(-1, weights.shape[2]));
-        return sum.Widened().div_(parents).view(batch, parents, -1).MoveToOuterDisposeScope();
+        return sum.Widened().div_(parentCount).view(batch, parents, -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Gradients of u [B,I,8] and weights [I,8,J*16] for d s = <paramref name="gradSum"/> [B,J,16] of the uniform sum.</summary>
@@ -148,10 +152,12 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
     /// </summary>
     private static Tensor SquashBackward(Tensor s, Tensor gradV)
     {
-        Tensor n = s.square().sum(-1, keepdim: true);
-        Tensor root = (n + Capsules.Epsilon).sqrt();
-        Tensor f = n / (n + 1) / root;
-        Tensor fPrime = (1 / (n + 1) - n / (2 * (n + Capsules.Epsilon))) / ((n + 1) * root);
-        return f * gradV + 2 * fPrime * (gradV * s).sum(-1, keepdim: true) * s;
+        Tensor n = s.Squared().sum(-1, keepdim: true);
+        Tensor onePlusN = n.Plus(One);
+        Tensor nPlusEpsilon = n.Plus(Capsules.EpsilonScalar);
+        Tensor root = nPlusEpsilon.sqrt();
+        Tensor f = n / onePlusN / root;
+        Tensor fPrime = (onePlusN.reciprocal() - n / (Two * nPlusEpsilon)) / (onePlusN * root);
+        return (f * gradV).Plus(Two * fPrime * (gradV * s).sum(-1, keepdim: true) * s);
     }
 }

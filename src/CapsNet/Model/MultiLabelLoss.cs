@@ -1,3 +1,4 @@
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Model;
@@ -16,9 +17,9 @@ internal static class MultiLabelLoss
     {
         using var scope = NewDisposeScope();
         Tensor y = nn.functional.one_hot(labels, lengths.shape[1]).amax(1).to_type(lengths.dtype);  // [B,K,classes] -> [B,classes]
-        Tensor present = (CapsuleLoss.PositiveMargin - lengths).clamp_min(0).square();
-        Tensor absent = (lengths - CapsuleLoss.NegativeMargin).clamp_min(0).square();
-        Tensor perSample = (y * present + CapsuleLoss.DownWeight * (1 - y) * absent).sum(1);
+        Tensor present = CapsuleLoss.PositiveMargin.Minus(lengths).clamp_min(Zero).Squared();
+        Tensor absent = (lengths - CapsuleLoss.NegativeMargin).clamp_min(Zero).Squared();
+        Tensor perSample = (y * present).Plus(CapsuleLoss.DownWeight * One.Minus(y) * absent).sum(1);
         return perSample.mean().MoveToOuterDisposeScope();
     }
 
@@ -29,7 +30,7 @@ internal static class MultiLabelLoss
     public static Tensor Reconstruction(Tensor targets, Tensor reconstructions)
     {
         using var scope = NewDisposeScope();
-        Tensor perDigit = (reconstructions - targets).square().flatten(2).mean([0, 2]);  // [K]
+        Tensor perDigit = (reconstructions - targets).Squared().flatten(2).mean([0, 2]);  // [K]
         return perDigit.sum().MoveToOuterDisposeScope();
     }
 

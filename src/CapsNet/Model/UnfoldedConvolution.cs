@@ -89,7 +89,7 @@ internal sealed class UnfoldedConvolution : SingleTensorFunction<UnfoldedConvolu
             {
                 folded[.., TensorIndex.Slice(row, row + (outHeight - 1) * s.Stride + 1, s.Stride),
                        TensorIndex.Slice(column, column + (outWidth - 1) * s.Stride + 1, s.Stride), ..]
-                    .add_(patches[.., .., .., row, column, ..]);
+                    .PlusInPlace(patches[.., .., .., row, column, ..]);
             }
         }
         return folded;  // [B,H,W,C]

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,6 +14,9 @@ internal sealed class LeanAdam : Adam
     public const double Beta1 = 0.9;
     public const double Beta2 = 0.999;
     public const double Epsilon = 1e-7;
+
+    private static readonly Scalar Beta2Scalar = Beta2.ToScalar();
+    private static readonly Scalar OneMinusBeta2 = (1 - Beta2).ToScalar();
 
     public LeanAdam(IEnumerable<Parameter> parameters, double lr)
         : base(parameters, lr, Beta1, Beta2, Epsilon)
@@ -42,9 +46,10 @@ internal sealed class LeanAdam : Adam
             state.step++;
             double rootCorrection2 = Math.Sqrt(1 - Math.Pow(Beta2, state.step));
             double correctedLr = lr * rootCorrection2 / (1 - Math.Pow(Beta1, state.step));
-            state.exp_avg.lerp_(grad, 1 - Beta1);  // m += (g - m)(1 - beta1)
-            state.exp_avg_sq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            parameter.addcdiv_(state.exp_avg, state.exp_avg_sq.sqrt().add_(Epsilon * rootCorrection2), value: -correctedLr);
+            using Scalar epsilon = (Epsilon * rootCorrection2).ToScalar(), step = (-correctedLr).ToScalar();
+            state.exp_avg.lerp_(grad, 1 - Beta1);  // m += (g - m)(1 - beta1); a weight tensor, in the scope
+            state.exp_avg_sq.mul_(Beta2Scalar).addcmul_(grad, grad, value: OneMinusBeta2);
+            parameter.addcdiv_(state.exp_avg, state.exp_avg_sq.sqrt().add_(epsilon, HeldScalars.One), value: step);
         }
     }, closure);
 }

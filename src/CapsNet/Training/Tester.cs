@@ -1,6 +1,7 @@
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Training;
@@ -99,8 +100,9 @@ internal sealed class Tester
         for (int dim = 0; dim < dims; dim++)
             for (int column = 0; column < ManipulationSteps; column++)
                 offsets[(dim * ManipulationSteps + column) * dims + dim] = (float)((column - ManipulationSteps / 2) * ManipulationStep);
-        perturbed[.., digit] += tensor(offsets, [dims * ManipulationSteps, dims]).to(_device);
-        Tensor mask = nn.functional.one_hot(full([dims * ManipulationSteps], digit, ScalarType.Int64, _device), capsules.shape[1]);
+        perturbed[.., digit].PlusInPlace(tensor(offsets, [dims * ManipulationSteps, dims]).to(_device));
+        using Scalar label = digit.ToScalar();
+        Tensor mask = nn.functional.one_hot(full([dims * ManipulationSteps], label, ScalarType.Int64, _device), capsules.shape[1]);
         Tensor images = _model.Decode(perturbed, mask);
         using var image = ImageGrid.Compose(images, columns: ManipulationSteps);
         ImageGrid.Save(image, path);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.IO.Compression;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
@@ -337,7 +338,8 @@ public sealed class BadInputTests : IDisposable
     {
         // Finite weights (NaN ones are refused when loaded) that overflow: conv1 gives infinities, and the primary
         // capsules' weights of both signs turn them into NaN.
-        string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["conv1.weight"].fill_(float.MaxValue));
+        using Scalar largest = float.MaxValue.ToScalar();
+        string path = EditedWeights.Write(_dir.File("weights.pt"), state => state["conv1.weight"].fill_(largest));
 
         var (exitCode, stdout, stderr) = CapsNetInProcess.Run("-w", path, "--epochs", "1", "--train_samples", "200", "--test_samples",
             "100", "--save_dir", SaveDir);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Diagnostics;
 using CapsNet.Data;
 using CapsNet.Tests.Model;
@@ -136,7 +137,8 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void WeightsHoldingNanAreRefusedByEveryCommandThatReadsThem()
     {
-        string weights = EditedWeights.Write(_dir.File("nan.pt"), state => state["digit_caps.weight"][0, 0, 0, 0].fill_(float.NaN));
+        using Scalar nan = float.NaN.ToScalar();
+        string weights = EditedWeights.Write(_dir.File("nan.pt"), state => state["digit_caps.weight"][0, 0, 0, 0].fill_(nan));
         string expected = $"error: Weights file '{weights}': digit_caps.weight holds 1 NaN value(s).";
 
         foreach (string[] args in new[]

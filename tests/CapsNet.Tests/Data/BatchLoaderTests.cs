@@ -1,4 +1,6 @@
+using TorchSharp;
 using CapsNet.Data;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Data;
@@ -10,8 +12,11 @@ public sealed class BatchLoaderTests
     {
         var images = zeros([10, channels, 28, 28], ScalarType.Byte);
         for (int k = 0; k < 10; k++)
-            images[k, .., 4..24, 4..24] = (byte)(25 * (k + 1));
-        return new ImageSet(images, arange(10, ScalarType.Int64));
+        {
+            using Scalar value = (byte)(25 * (k + 1));
+            images[k, .., 4..24, 4..24].fill_(value);
+        }
+        return new ImageSet(images, tensor(Enumerable.Range(0, 10).Select(k => (long)k).ToArray()));
     }
 
     [Fact]
@@ -62,7 +67,7 @@ public sealed class BatchLoaderTests
             Tensor lit = image.nonzero();
             float value = 25 * (labels[k] + 1) / 255f;
             Assert.Equal(20 * 20, lit.shape[0]);
-            Assert.All(image[image > 0].data<float>().ToArray(), v => Assert.Equal(value, v));
+            Assert.All(image[image.gt(Zero)].data<float>().ToArray(), v => Assert.Equal(value, v));
             long top = lit[.., 0].min().item<long>(), left = lit[.., 1].min().item<long>();
             Assert.InRange(top - 4, -3, 3);
             Assert.InRange(left - 4, -3, 3);
@@ -76,20 +81,21 @@ public sealed class BatchLoaderTests
     {
         // Each channel its own: green is red halved, blue red quartered (0 stays 0, as the pixels shifted in).
         using var data = Synthetic(channels: 3);
-        data.Pixels[.., 1].copy_(data.Pixels[.., 0].div(2, rounding_mode: RoundingMode.floor));
-        data.Pixels[.., 2].copy_(data.Pixels[.., 0].div(4, rounding_mode: RoundingMode.floor));
+        using Scalar four = 4.ToScalar();
+        data.Pixels[.., 1].copy_(data.Pixels[.., 0].div(Two, rounding_mode: RoundingMode.floor));
+        data.Pixels[.., 2].copy_(data.Pixels[.., 0].div(four, rounding_mode: RoundingMode.floor));
         var loader = new BatchLoader(data);
 
         using Batch batch = loader.Batches(10, new Random(5), shiftFraction: 0.1).Single();
 
         Assert.Equal([10, 3, 28, 28], batch.Images.shape);
-        using Tensor bytes = batch.Images.mul(255).round().to_type(ScalarType.Int32);
+        using Tensor bytes = batch.Images.mul(ByteMax).round().to_type(ScalarType.Int32);
         Assert.False(bytes[.., 0].equal(data.Pixels[.., 0].to_type(ScalarType.Int32)).all().item<bool>(), "nothing moved");
         for (int k = 0; k < 10; k++)
         {
-            Assert.True(bytes[k, 1].equal(bytes[k, 0].div(2, rounding_mode: RoundingMode.floor)).all().item<bool>(),
+            Assert.True(bytes[k, 1].equal(bytes[k, 0].div(Two, rounding_mode: RoundingMode.floor)).all().item<bool>(),
                 $"image {k}: green did not move with red");
-            Assert.True(bytes[k, 2].equal(bytes[k, 0].div(4, rounding_mode: RoundingMode.floor)).all().item<bool>(),
+            Assert.True(bytes[k, 2].equal(bytes[k, 0].div(four, rounding_mode: RoundingMode.floor)).all().item<bool>(),
                 $"image {k}: blue did not move with red");
         }
     }
@@ -117,7 +123,7 @@ public sealed class BatchLoaderTests
     {
         const int centre = 14;
         var pixels = zeros([images, 1, 28, 28], ScalarType.Byte);
-        pixels[.., 0, centre, centre] = 255;
+        pixels[.., 0, centre, centre].fill_(ByteMax);
         using var data = new ImageSet(pixels, zeros(images, ScalarType.Int64));
         var shifts = new List<(int, int)>();
         foreach (Batch batch in new BatchLoader(data).Batches(100, new Random(seed), shiftFraction: 0.1, dropLast: true))
@@ -125,7 +131,7 @@ public sealed class BatchLoaderTests
             using (batch)
             {
                 Tensor flat = batch.Images.view(batch.Size, -1);
-                Assert.True(flat.count_nonzero([1]).eq(1).all().item<bool>(), "an image lost its pixel or gained one");
+                Assert.True(flat.count_nonzero([1]).eq(One).all().item<bool>(), "an image lost its pixel or gained one");
                 foreach (long at in flat.argmax(1).data<long>().ToArray())
                     shifts.Add(((int)(at % 28) - centre, (int)(at / 28) - centre));
             }

@@ -7,7 +7,7 @@ public sealed class HeldOutTests
 {
     // 100 images whose label is their index, so a batch's labels say which images it holds.
     private static ImageSet Indexed(int count) =>
-        new(zeros([count, 1, 20, 20], ScalarType.Byte), arange(count, ScalarType.Int64));
+        new(zeros([count, 1, 20, 20], ScalarType.Byte), tensor(Enumerable.Range(0, count).Select(i => (long)i).ToArray()));
 
     [Fact]
     public void TheLastNAreHeldOutAndNeverTrainedOn()

@@ -1,3 +1,4 @@
+using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Interop;
@@ -46,7 +47,8 @@ public sealed class OnnxExportTests : IDisposable
     {
         var model = new CapsuleNetwork(config, new Generator(3));
         using var noGrad = no_grad();
-        model.named_parameters().Single(p => p.name == "digit_caps.weight").parameter.mul_(1000);
+        using Scalar scale = 1000.ToScalar();
+        model.named_parameters().Single(p => p.name == "digit_caps.weight").parameter.mul_(scale);
         return model;
     }
 

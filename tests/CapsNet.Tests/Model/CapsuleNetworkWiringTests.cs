@@ -1,4 +1,6 @@
+using TorchSharp;
 using CapsNet.Model;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -36,9 +38,9 @@ public sealed class CapsuleNetworkWiringTests
         {
             Tensor c = logits.softmax(1);
             Tensor s = (c.unsqueeze(-1) * uHat).sum(2);  // [B,J,16]
-            Tensor n2 = s.square().sum(-1, keepdim: true);
-            v = n2 / (1 + n2) / (n2 + Capsules.Epsilon).sqrt() * s;
-            logits = logits + (v.unsqueeze(2) * uHat).sum(-1);
+            Tensor n2 = s.Squared().sum(-1, keepdim: true);
+            v = n2 / n2.Plus(One) / n2.Plus(Capsules.EpsilonScalar).sqrt() * s;
+            logits = logits.Plus((v.unsqueeze(2) * uHat).sum(-1));
         }
         return v;
     }
@@ -81,7 +83,8 @@ public sealed class CapsuleNetworkWiringTests
         Tensor x = Images();
         Tensor capsules = model.Encode(x);
         Tensor predicted = Capsules.Length(capsules).argmax(1);
-        Tensor labels = (predicted + 1) % 10;  // never the prediction
+        using Scalar classes = 10.ToScalar();
+        Tensor labels = predicted.Plus(One) % classes;  // never the prediction
         Tensor fromLabels = model.Decode(capsules, nn.functional.one_hot(labels, 10));
         Tensor fromPrediction = model.Decode(capsules, nn.functional.one_hot(predicted, 10));
 

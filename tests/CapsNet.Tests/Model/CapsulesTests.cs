@@ -23,7 +23,7 @@ public sealed class CapsulesTests
         using var s = tensor(new float[,] { { 0, 0, 0 }, { 1000, -2000, 500 }, { 1e-4f, 0, 0 } });
 
         using var v = Capsules.Squash(s);
-        float[] norms = v.square().sum(1).sqrt().data<float>().ToArray();
+        float[] norms = v.Squared().sum(1).sqrt().data<float>().ToArray();
 
         Assert.All(v.data<float>().ToArray(), x => Assert.True(float.IsFinite(x)));
         Assert.Equal(0f, norms[0]);

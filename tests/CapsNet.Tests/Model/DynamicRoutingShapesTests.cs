@@ -1,3 +1,4 @@
+using TorchSharp;
 using CapsNet.Model;
 using static TorchSharp.torch;
 
@@ -22,7 +23,8 @@ public sealed class DynamicRoutingShapesTests
     {
         using var generator = new Generator(17);
         Tensor u = Capsules.Squash(randn([Batch, inputs, InputDim], ScalarType.Float64, generator: generator));
-        Tensor w = randn([classes, inputs, Dim, InputDim], ScalarType.Float64, generator: generator) * 0.05;
+        using Scalar scale = 0.05.ToScalar();
+        Tensor w = randn([classes, inputs, Dim, InputDim], ScalarType.Float64, generator: generator) * scale;
         Tensor weights = randn([Batch, classes, Dim], ScalarType.Float64, generator: generator);
         return (u, w, weights);
     }

@@ -1,4 +1,6 @@
+using TorchSharp;
 using CapsNet.Model;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -111,7 +113,8 @@ public sealed class DynamicRoutingTests
 
         using var v = Route(u, w, 1, layout);
         using var uHat = (w.unsqueeze(0) * u.view(B, 1, I, 1, K)).sum(-1);  // [B,J,I,D]
-        using var expected = Capsules.Squash(uHat.sum(2) / J);  // c = 1/J for every (i, j)
+        using Scalar parents = J.ToScalar();
+        using var expected = Capsules.Squash(uHat.sum(2) / parents);  // c = 1/J for every (i, j)
 
         Assert.True(v.allclose(expected, rtol: 0, atol: 1e-12));
     }
@@ -131,10 +134,11 @@ public sealed class DynamicRoutingTests
         double Numeric(Tensor x, int index, Func<Tensor, double> objective)
         {
             const double h = 1e-6;
+            using Scalar step = h.ToScalar();
             using var plus = x.clone();
             using var minus = x.clone();
-            plus.view(-1)[index].add_(h);
-            minus.view(-1)[index].sub_(h);
+            plus.view(-1)[index].add_(step, One);
+            minus.view(-1)[index].sub_(step);
             return (objective(plus) - objective(minus)) / (2 * h);
         }
 

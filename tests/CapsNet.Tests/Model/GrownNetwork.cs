@@ -1,3 +1,4 @@
+using TorchSharp;
 using CapsNet.Model;
 using static TorchSharp.torch;
 
@@ -11,8 +12,8 @@ namespace CapsNet.Tests.Model;
 /// </summary>
 internal static class GrownNetwork
 {
-    public const double DigitCapsScale = 3000;
-    public const double DecoderScale = 3;
+    public static readonly Scalar DigitCapsScale = 3000.0.ToScalar();
+    public static readonly Scalar DecoderScale = 3.0.ToScalar();
 
     public static CapsuleNetwork Build(int routings = 3, int seed = 1)
     {

@@ -1,4 +1,5 @@
 using CapsNet.Model;
+using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -23,10 +24,10 @@ internal static class PlainRouting
         {
             Tensor c = logits.softmax(1);
             Tensor s = (c.unsqueeze(-1) * uHat).sum(2);
-            Tensor n2 = s.square().sum(-1, keepdim: true);
-            v = n2 / (1 + n2) / (n2 + Capsules.Epsilon).sqrt() * s;
+            Tensor n2 = s.Squared().sum(-1, keepdim: true);
+            v = n2 / n2.Plus(One) / n2.Plus(Capsules.EpsilonScalar).sqrt() * s;
             if (it < iterations - 1)
-                logits = logits + (v.unsqueeze(2) * uHat).sum(-1);
+                logits = logits.Plus((v.unsqueeze(2) * uHat).sum(-1));
         }
         return v;
     }

@@ -11,7 +11,7 @@ public sealed class UnfoldedConvolutionTests
         // x = 1..9 in a 3x3 grid, w = [[1, 0], [0, -1]], b = 0.5, stride 1: out[i,j] = x[i,j] - x[i+1,j+1] + 0.5 = -3.5
         // everywhere. With d out = 1: d w[a,b] = sum of the 2x2 window at (a,b) (12, 16, 24, 28), d b = 4 positions, and
         // d x[p] = sum of the taps that read p.
-        using var x = arange(1, 10, ScalarType.Float32).view(1, 1, 3, 3).requires_grad_();
+        using var x = tensor(new float[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }).view(1, 1, 3, 3).requires_grad_();
         using var w = tensor(new float[] { 1, 0, 0, -1 }).view(1, 1, 2, 2).requires_grad_();
         using var b = tensor(new float[] { 0.5f }).requires_grad_();
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Model;
@@ -59,7 +60,8 @@ public sealed class TesterTests : IDisposable
         using (no_grad())
         {
             using var scope = NewDisposeScope();
-            float[] lengths = Capsules.Length(model.Encode(pixels.to_type(ScalarType.Float32).div(255f))).data<float>().ToArray();
+            using Tensor images = pixels.to_type(ScalarType.Float32).div(HeldScalars.ByteMax);
+            float[] lengths = Capsules.Length(model.Encode(images)).data<float>().ToArray();
             for (int i = 0; i < 6; i++)
             {
                 int[] longestFirst = Enumerable.Range(0, 4).OrderByDescending(c => lengths[i * 4 + c]).ToArray();
@@ -180,7 +182,8 @@ public sealed class TesterTests : IDisposable
         Tensor Decoded(float offset)  // dimension 2 of the 7's capsule moved by offset
         {
             Tensor shifted = capsules.clone();
-            shifted[0, 7, 2] += offset;
+            using Scalar by = offset.ToScalar();
+            shifted[0, 7, 2].add_(by, HeldScalars.One);
             return grown.Decode(shifted, sevenMask);
         }
         Tensor plain = grown.Decode(capsules, sevenMask), first = Decoded(-0.25f), last = Decoded(0.25f);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
@@ -23,11 +24,12 @@ public sealed class TrainerTests : IDisposable
 
     public TrainerTests()
     {
-        _images = _pixels.to_type(ScalarType.Float32).div_(255f);
+        _images = _pixels.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
         using var noGrad = no_grad();
         using Tensor lengths = Capsules.Length(_model.Encode(_images));
         _predicted = lengths.argmax(1);
-        _labels = (_predicted + 3) % 10;  // never the prediction, so the two masks give different reconstructions
+        using Scalar three = 3.ToScalar(), classes = 10.ToScalar();
+        _labels = _predicted.Plus(three) % classes;  // never the prediction, so the two masks give different reconstructions
     }
 
     public void Dispose()
