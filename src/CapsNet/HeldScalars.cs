@@ -30,6 +30,9 @@ internal static class HeldScalars
     /// <summary>a += b, element-wise.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
+    /// <summary>a += b, element-wise.</summary>
+    public static Tensor PlusInPlace(this Tensor a, Scalar b) => a.add_(b, One);
+
     /// <summary>a - b, element-wise, as TorchSharp computes a number minus a tensor: -b + a.</summary>
     public static Tensor Minus(this Scalar a, Tensor b) => b.neg().add(a, One);
 

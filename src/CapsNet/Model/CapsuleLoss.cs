@@ -18,6 +18,7 @@ internal static class CapsuleLoss
     {
         using var scope = NewDisposeScope();
         Tensor y = nn.functional.one_hot(labels, lengths.shape[1]).to_type(lengths.dtype);
+        // Minus and Plus, not - and +: TorchSharp's would hand libtorch numbers that nothing holds (HeldScalars).
         Tensor present = PositiveMargin.Minus(lengths).clamp_min(Zero).Squared();
         Tensor absent = (lengths - NegativeMargin).clamp_min(Zero).Squared();
         Tensor perSample = (y * present).Plus(DownWeight * One.Minus(y) * absent).sum(1);

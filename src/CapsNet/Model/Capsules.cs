@@ -17,16 +17,17 @@ internal static class Capsules
     /// </summary>
     public const double LengthEpsilon = 1e-14;
 
-    /// <summary>The two epsilons held for libtorch's use (see <see cref="HeldScalars"/>).</summary>
-    public static readonly Scalar EpsilonScalar = Epsilon.ToScalar();
-    private static readonly Scalar LengthEpsilonScalar = LengthEpsilon.ToScalar();
+    /// <summary>The two epsilons as libtorch reads them, held for the process (see <see cref="HeldScalars"/>).</summary>
+    public static readonly Scalar HeldEpsilon = Epsilon.ToScalar();
+    private static readonly Scalar HeldLengthEpsilon = LengthEpsilon.ToScalar();
 
     /// <summary>squash(s) = |s|^2 / (1 + |s|^2) / sqrt(|s|^2 + eps) * s, over the last axis.</summary>
     public static Tensor Squash(Tensor s)
     {
         using var scope = NewDisposeScope();
+        // Plus, not +: TorchSharp's + hands libtorch an alpha = 1 that nothing holds (HeldScalars).
         Tensor squaredNorm = s.Squared().sum(-1, keepdim: true);
-        Tensor scale = squaredNorm / squaredNorm.Plus(One) / squaredNorm.Plus(EpsilonScalar).sqrt();
+        Tensor scale = squaredNorm / squaredNorm.Plus(One) / squaredNorm.Plus(HeldEpsilon).sqrt();
         return (scale * s).MoveToOuterDisposeScope();
     }
 
@@ -34,6 +35,6 @@ internal static class Capsules
     public static Tensor Length(Tensor v)
     {
         using var scope = NewDisposeScope();
-        return v.Squared().sum(-1).Plus(LengthEpsilonScalar).sqrt().MoveToOuterDisposeScope();
+        return v.Squared().sum(-1).Plus(HeldLengthEpsilon).sqrt().MoveToOuterDisposeScope();
     }
 }

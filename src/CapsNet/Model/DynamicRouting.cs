@@ -154,7 +154,7 @@ internal sealed class DynamicRouting : SingleTensorFunction<DynamicRouting>
     {
         Tensor n = s.Squared().sum(-1, keepdim: true);
         Tensor onePlusN = n.Plus(One);
-        Tensor nPlusEpsilon = n.Plus(Capsules.EpsilonScalar);
+        Tensor nPlusEpsilon = n.Plus(Capsules.HeldEpsilon);
         Tensor root = nPlusEpsilon.sqrt();
         Tensor f = n / onePlusN / root;
         Tensor fPrime = (onePlusN.reciprocal() - n / (Two * nPlusEpsilon)) / (onePlusN * root);

@@ -15,8 +15,8 @@ internal sealed class LeanAdam : Adam
     public const double Beta2 = 0.999;
     public const double Epsilon = 1e-7;
 
-    private static readonly Scalar Beta2Scalar = Beta2.ToScalar();
-    private static readonly Scalar OneMinusBeta2 = (1 - Beta2).ToScalar();
+    private static readonly Scalar HeldBeta2 = Beta2.ToScalar();
+    private static readonly Scalar HeldOneMinusBeta2 = (1 - Beta2).ToScalar();
 
     public LeanAdam(IEnumerable<Parameter> parameters, double lr)
         : base(parameters, lr, Beta1, Beta2, Epsilon)
@@ -46,10 +46,11 @@ internal sealed class LeanAdam : Adam
             state.step++;
             double rootCorrection2 = Math.Sqrt(1 - Math.Pow(Beta2, state.step));
             double correctedLr = lr * rootCorrection2 / (1 - Math.Pow(Beta1, state.step));
-            using Scalar epsilon = (Epsilon * rootCorrection2).ToScalar(), step = (-correctedLr).ToScalar();
-            state.exp_avg.lerp_(grad, 1 - Beta1);  // m += (g - m)(1 - beta1); a weight tensor, in the scope
-            state.exp_avg_sq.mul_(Beta2Scalar).addcmul_(grad, grad, value: OneMinusBeta2);
-            parameter.addcdiv_(state.exp_avg, state.exp_avg_sq.sqrt().add_(epsilon, HeldScalars.One), value: step);
+            using Scalar epsilon = (Epsilon * rootCorrection2).ToScalar(), stepSize = (-correctedLr).ToScalar();
+            // m += (g - m)(1 - beta1); lerp_ takes no Scalar: 1 - beta1 becomes a 0-dim tensor, which the scope holds.
+            state.exp_avg.lerp_(grad, 1 - Beta1);
+            state.exp_avg_sq.mul_(HeldBeta2).addcmul_(grad, grad, value: HeldOneMinusBeta2);
+            parameter.addcdiv_(state.exp_avg, state.exp_avg_sq.sqrt().PlusInPlace(epsilon), value: stepSize);
         }
     }, closure);
 }

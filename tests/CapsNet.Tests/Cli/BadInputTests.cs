@@ -1,7 +1,7 @@
-using TorchSharp;
 using System.IO.Compression;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Cli;

@@ -1,10 +1,10 @@
-using TorchSharp;
 using System.Diagnostics;
 using CapsNet.Data;
 using CapsNet.Tests.Model;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using TorchSharp;
 using Xunit.Abstractions;
 
 namespace CapsNet.Tests.Cli;

@@ -1,5 +1,5 @@
-using TorchSharp;
 using CapsNet.Data;
+using TorchSharp;
 using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 

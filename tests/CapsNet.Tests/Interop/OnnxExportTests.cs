@@ -1,9 +1,9 @@
-using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
 using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using TorchSharp;
 using CapsNet.Model;
+using TorchSharp;
 using static CapsNet.HeldScalars;
 using static TorchSharp.torch;
 
@@ -39,7 +39,7 @@ public sealed class CapsuleNetworkWiringTests
             Tensor c = logits.softmax(1);
             Tensor s = (c.unsqueeze(-1) * uHat).sum(2);  // [B,J,16]
             Tensor n2 = s.Squared().sum(-1, keepdim: true);
-            v = n2 / n2.Plus(One) / n2.Plus(Capsules.EpsilonScalar).sqrt() * s;
+            v = n2 / n2.Plus(One) / n2.Plus(Capsules.HeldEpsilon).sqrt() * s;
             logits = logits.Plus((v.unsqueeze(2) * uHat).sum(-1));
         }
         return v;

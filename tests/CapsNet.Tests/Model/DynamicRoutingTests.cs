@@ -1,6 +1,5 @@
-using TorchSharp;
 using CapsNet.Model;
-using static CapsNet.HeldScalars;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;
@@ -137,7 +136,7 @@ public sealed class DynamicRoutingTests
             using Scalar step = h.ToScalar();
             using var plus = x.clone();
             using var minus = x.clone();
-            plus.view(-1)[index].add_(step, One);
+            plus.view(-1)[index].PlusInPlace(step);
             minus.view(-1)[index].sub_(step);
             return (objective(plus) - objective(minus)) / (2 * h);
         }

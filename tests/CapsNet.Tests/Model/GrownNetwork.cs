@@ -1,5 +1,5 @@
-using TorchSharp;
 using CapsNet.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Model;

@@ -25,7 +25,7 @@ internal static class PlainRouting
             Tensor c = logits.softmax(1);
             Tensor s = (c.unsqueeze(-1) * uHat).sum(2);
             Tensor n2 = s.Squared().sum(-1, keepdim: true);
-            v = n2 / n2.Plus(One) / n2.Plus(Capsules.EpsilonScalar).sqrt() * s;
+            v = n2 / n2.Plus(One) / n2.Plus(Capsules.HeldEpsilon).sqrt() * s;
             if (it < iterations - 1)
                 logits = logits.Plus((v.unsqueeze(2) * uHat).sum(-1));
         }

@@ -1,4 +1,3 @@
-using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Model;
@@ -6,6 +5,7 @@ using CapsNet.Tests.Model;
 using CapsNet.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Training;
@@ -183,7 +183,7 @@ public sealed class TesterTests : IDisposable
         {
             Tensor shifted = capsules.clone();
             using Scalar by = offset.ToScalar();
-            shifted[0, 7, 2].add_(by, HeldScalars.One);
+            shifted[0, 7, 2].PlusInPlace(by);
             return grown.Decode(shifted, sevenMask);
         }
         Tensor plain = grown.Decode(capsules, sevenMask), first = Decoded(-0.25f), last = Decoded(0.25f);

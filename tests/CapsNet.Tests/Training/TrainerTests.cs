@@ -1,9 +1,9 @@
-using TorchSharp;
 using CapsNet.Data;
 using CapsNet.Model;
 using CapsNet.Tests.Model;
 using CapsNet.Training;
 using Spectre.Console;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CapsNet.Tests.Training;
