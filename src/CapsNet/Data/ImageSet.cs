@@ -58,8 +58,13 @@ internal sealed class ImageSet : IDisposable
     }
 
     /// <summary>Images <paramref name="start"/> to start+count-1 as a set of their own (copies).</summary>
-    public ImageSet Slice(int start, int count) =>
-        new(Pixels[start..(start + count)].clone(), Labels[start..(start + count)].clone(), Targets?[start..(start + count)].clone());
+    public ImageSet Slice(int start, int count)
+    {
+        // The views in using variables: a temporary could be freed by another thread's collection while cloned.
+        using Tensor pixels = Pixels[start..(start + count)], labels = Labels[start..(start + count)];
+        using Tensor? targets = Targets?[start..(start + count)];
+        return new(pixels.clone(), labels.clone(), targets?.clone());
+    }
 
     public void Dispose()
     {

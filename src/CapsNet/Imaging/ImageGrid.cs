@@ -17,7 +17,9 @@ internal static class ImageGrid
         if (channels is not (1 or 3))
             throw new ArgumentException($"Images must have 1 or 3 channels, not {channels}.");
         int rows = (count + columns - 1) / columns;
-        float[] pixels = images.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        float[] pixels;
+        using (NewDisposeScope())  // holds the temporaries: unheld, another thread's collection could free one in use
+            pixels = images.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
         int plane = height * width;
         // Value of channel c at (x, y) of the grid, or null where no tile is.
         byte? At(int x, int y, int c)

@@ -43,7 +43,8 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     public static CapsuleNetwork Create(CapsNetConfig config, int seed, Precision precision, Device device)
     {
         manual_seed(seed);
-        var model = new CapsuleNetwork(config, new Generator((ulong)seed)) { Precision = precision };
+        using var generator = new Generator((ulong)seed);  // a using: a temporary could be finalized during its last use
+        var model = new CapsuleNetwork(config, generator) { Precision = precision };
         try
         {
             model.to(device);

@@ -33,6 +33,8 @@ internal static class WeightsFile
     /// <summary>Reads a state dict into the module (see <see cref="Assign"/>).</summary>
     public static void Load(nn.Module module, string path)
     {
+        // The unpickler's temporaries live in the scope: unheld, another thread's collection could free one in use.
+        using var scope = NewDisposeScope();
         Hashtable stored = Read(path);
         try
         {
