@@ -35,7 +35,8 @@ public sealed class ScalarLifetimeTests
     [Fact]
     public void SquashAndMarginLossGiveTheSameNumbersWhileAnotherThreadCollectsGarbage()
     {
-        using var s = randn([4, 10, 16], generator: new Generator(3));
+        using var generator = new Generator(3);
+        using var s = randn([4, 10, 16], generator: generator);
         using var labels = tensor(new long[] { 1, 5, 7, 9 });
         using Tensor squashed = Capsules.Squash(s), loss = CapsuleLoss.Margin(Capsules.Length(squashed), labels);
         using var stop = new CancellationTokenSource();

@@ -35,6 +35,9 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
         RegisterComponents();
         using (no_grad())
             nn.init.zeros_(_conv1.bias!);
+        // The decoder's initialiser read it last, in native code: a caller's temporary generator lives until here, so
+        // that no other thread's garbage collection frees it in use.
+        GC.KeepAlive(generator);
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ public sealed class KerasWeightsTests : IDisposable
         CapsNetConfig c = expected.Config;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor x = rand([3, c.InputChannels, c.InputSide, c.InputSide], generator: new Generator(7));
+        using var generator = new Generator(7);
+        Tensor x = rand([3, c.InputChannels, c.InputSide, c.InputSide], generator: generator);
         var (expectedLengths, expectedImages) = expected.forward(x, null);
         var (actualLengths, actualImages) = actual.forward(x, null);
         Assert.True(expectedLengths.equal(actualLengths).all().item<bool>());

@@ -15,7 +15,11 @@ public sealed class CapsuleNetworkWiringTests
     // float32 sums over 1152 capsules in a different order: differences of a few 1e-7 on values near 1.
     private const double Tolerance = 1e-4;
 
-    private static Tensor Images() => rand([Batch, 1, 28, 28], generator: new Generator(11));
+    private static Tensor Images()
+    {
+        using var generator = new Generator(11);
+        return rand([Batch, 1, 28, 28], generator: generator);
+    }
 
     /// <summary>conv1, ReLU, the primary convolution grouped channels-last and squashed, then u_hat = W[j,i] u_i.</summary>
     private static Tensor Predictions(CapsuleNetwork model, Tensor x)

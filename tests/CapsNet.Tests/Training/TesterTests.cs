@@ -55,7 +55,8 @@ public sealed class TesterTests : IDisposable
         // and 4 with their two longest classes (image 2 in the other order), images 1, 3 and 5 with the longest and
         // the shortest. Three of six are right, counted over batches of 4 and 2.
         using CapsuleNetwork model = TwoLabelNetworkTests.Build(labelsPerImage: 2);
-        using Tensor pixels = randint(0, 256, [6, 1, 20, 20], dtype: ScalarType.Byte, generator: new Generator(8));
+        using var generator = new Generator(8);
+        using Tensor pixels = randint(0, 256, [6, 1, 20, 20], dtype: ScalarType.Byte, generator: generator);
         var labels = new long[6 * 2];
         using (no_grad())
         {

@@ -17,13 +17,15 @@ public sealed class TrainerTests : IDisposable
     private const int Samples = 6;
     private readonly CapsuleNetwork _model = GrownNetwork.Build();
     // Bytes, as data sets hold images, and their float values exactly as batches carry them.
-    private readonly Tensor _pixels = randint(256, [Samples, 1, 28, 28], ScalarType.Byte, generator: new Generator(21));
+    private readonly Tensor _pixels;
     private readonly Tensor _images;
     private readonly Tensor _predicted;
     private readonly Tensor _labels;
 
     public TrainerTests()
     {
+        using (var generator = new Generator(21))
+            _pixels = randint(256, [Samples, 1, 28, 28], ScalarType.Byte, generator: generator);
         _images = _pixels.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
         using var noGrad = no_grad();
         using Tensor lengths = Capsules.Length(_model.Encode(_images));
