@@ -83,8 +83,8 @@ internal sealed class BatchLoader : IBatchSource
         if (targets is not null)
         {
             using Tensor targetBytes = tensor(targets, [count, labelsPerImage, channels, side, side], ScalarType.Byte);
-            targetTensor = targetBytes.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
+            targetTensor = ImageSet.ToUnitFloats(targetBytes);
         }
-        return new Batch(bytes.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax), labelTensor) { Targets = targetTensor };
+        return new Batch(ImageSet.ToUnitFloats(bytes), labelTensor) { Targets = targetTensor };
     }
 }

@@ -43,8 +43,11 @@ internal sealed class ImageSet : IDisposable
     public Tensor Images(int start, int count)
     {
         using Tensor slice = Pixels[start..(start + count)];
-        return slice.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
+        return ToUnitFloats(slice);
     }
+
+    /// <summary>Bytes in [0,255] as float32 in [0,1], as every batch and test image carries them; the caller owns them.</summary>
+    public static Tensor ToUnitFloats(Tensor bytes) => bytes.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
 
     /// <summary>The labels as an array (row by row for several labels an image), for per-class look-ups.</summary>
     public long[] LabelArray() => Labels.data<long>().ToArray();

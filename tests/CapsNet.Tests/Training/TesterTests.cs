@@ -61,7 +61,7 @@ public sealed class TesterTests : IDisposable
         using (no_grad())
         {
             using var scope = NewDisposeScope();
-            using Tensor images = pixels.to_type(ScalarType.Float32).div(HeldScalars.ByteMax);
+            using Tensor images = ImageSet.ToUnitFloats(pixels);
             float[] lengths = Capsules.Length(model.Encode(images)).data<float>().ToArray();
             for (int i = 0; i < 6; i++)
             {

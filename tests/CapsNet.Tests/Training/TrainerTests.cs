@@ -26,7 +26,7 @@ public sealed class TrainerTests : IDisposable
     {
         using (var generator = new Generator(21))
             _pixels = randint(256, [Samples, 1, 28, 28], ScalarType.Byte, generator: generator);
-        _images = _pixels.to_type(ScalarType.Float32).div_(HeldScalars.ByteMax);
+        _images = ImageSet.ToUnitFloats(_pixels);
         using var noGrad = no_grad();
         using Tensor lengths = Capsules.Length(_model.Encode(_images));
         _predicted = lengths.argmax(1);
