@@ -107,13 +107,13 @@ public sealed class ScalarLifetimeTests
     [InlineData("CapsNet.Tests")]
     public void NoCallOfOursLetsTorchSharpFreeANumberInUse(string assembly)
     {
-        Assembly ours = Assembly.Load(new AssemblyName(assembly));
+        MethodBase[] methods = Methods(Assembly.Load(new AssemblyName(assembly))).ToArray();
 
-        string[] calls = Methods(ours).Where(method => method.DeclaringType != typeof(Examples))
+        string[] calls = methods.Where(method => method.DeclaringType != typeof(Examples))
             .SelectMany(method => UnsafeCalls(method).Select(call => $"{Describe(method)} -> {call}"))
             .Distinct().Except(Accepted).Order().ToArray();
 
-        Assert.True(Methods(ours).Count() > 500, "the methods were not read");
+        Assert.True(methods.Length > 500, "the methods were not read");
         Assert.True(calls.Length == 0, string.Join("\n", calls));
     }
 

@@ -46,7 +46,7 @@ internal sealed class CapsuleNetwork : nn.Module<Tensor, Tensor?, (Tensor Length
     public static CapsuleNetwork Create(CapsNetConfig config, int seed, Precision precision, Device device)
     {
         manual_seed(seed);
-        using var generator = new Generator((ulong)seed);  // a using: a temporary could be finalized during its last use
+        using var generator = new Generator((ulong)seed);  // freed here, not left to the finalizer
         var model = new CapsuleNetwork(config, generator) { Precision = precision };
         try
         {
