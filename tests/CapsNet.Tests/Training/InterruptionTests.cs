@@ -70,8 +70,10 @@ public sealed class InterruptionTests : IDisposable
     [Fact]
     public void ASecondSigintQuitsAtOnce()
     {
-        // Batches of 40 give the second signal time to arrive while the current batch still runs.
-        using var training = CapsNetProcess.Start("--epochs", "3", "--train_samples", "200", "--batch_size", "40", "--test_samples", "40",
+        // The second signal must arrive while the current batch still runs, else the batch ends first and the first signal's
+        // stop is what exits. Batches of 40 (a third of a second) lost that race once on a busy machine; batches of 200 take
+        // seconds, far longer than the test takes to see the first signal's answer and send the second.
+        using var training = CapsNetProcess.Start("--epochs", "3", "--train_samples", "1000", "--batch_size", "200", "--test_samples", "40",
             "--save_dir", _dir.File("run"));
         training.WaitForOutput("Epoch 1/3 1/5 ", TimeSpan.FromMinutes(5));
 
