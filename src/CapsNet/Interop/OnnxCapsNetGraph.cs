@@ -6,7 +6,8 @@ namespace CapsNet.Interop;
 
 /// <summary>
 /// <see cref="CapsuleNetwork"/>'s test-time forward pass as ONNX nodes, operation for operation, with the routing
-/// unrolled for the model's routing count and the decoder fed the predicted class's capsule.
+/// unrolled for the model's routing count and the decoder fed the predicted class's capsule (for a model of K labels
+/// an image, each of the K predicted classes' capsules).
 /// </summary>
 internal static class OnnxCapsNetGraph
 {
@@ -52,15 +53,37 @@ internal static class OnnxCapsNetGraph
         string lengths = g.Node("Sqrt", [g.Node("Add", [squaredLengths, g.Floats("length_epsilon", [(float)Capsules.LengthEpsilon])])],
             Lengths);
 
-        string predicted = g.Node("ArgMax", [lengths], attributes: [Int("axis", 1), Int("keepdims", 0)]);  // [N]
-        string mask = g.Node("OneHot", [predicted, g.Int64s("classes", classes), g.Floats("one_hot_values", [0f, 1f], 2)]);  // [N,J]
-        string masked = g.Node("Mul", [capsules, g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,J,16]
-        string hidden = g.Node("Reshape", [masked, g.Int64s("masked_shape", -1, classes * dim)]);  // [N,160], capsule-major
-        hidden = Dense(g, state, hidden, "decoder.0", "Relu");  // [N,512]
-        hidden = Dense(g, state, hidden, "decoder.2", "Relu");  // [N,1024]
-        string pixels = Dense(g, state, hidden, "decoder.4", "Sigmoid");  // [N,784]
-        g.Node("Reshape", [pixels, g.Int64s("image_shape", -1, c.InputChannels, c.InputSide, c.InputSide)], Reconstruction);
+        int k = c.LabelsPerImage;
+        string classCount = g.Int64s("classes", classes), oneHotValues = g.Floats("one_hot_values", [0f, 1f], 2);
+        string masked;
+        if (k == 1)
+        {
+            string predicted = g.Node("ArgMax", [lengths], attributes: [Int("axis", 1), Int("keepdims", 0)]);  // [N]
+            string mask = g.Node("OneHot", [predicted, classCount, oneHotValues]);  // [N,J]
+            masked = g.Node("Mul", [capsules, g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,J,16]
+        }
+        else
+        {
+            // The K longest, longest first, each decoded alone as CapsuleNetwork.forward does; among equal lengths TopK
+            // puts the lower class first, as Predicted's stable sort does.
+            string predicted = g.Node("TopK", [lengths, g.Int64s("labels_per_image", k)], 2, Int("axis", 1))[1];  // [N,K]
+            string mask = g.Node("OneHot", [predicted, classCount, oneHotValues]);  // [N,K,J]
+            masked = g.Node("Mul", [g.Node("Unsqueeze", [capsules, g.Int64s("label_axis", 1)]),
+                g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,K,J,16]
+        }
+        string hidden = g.Node("Reshape", [masked, g.Int64s("masked_shape", -1, classes * dim)]);  // [N*K,160], capsule-major
+        hidden = Dense(g, state, hidden, "decoder.0", "Relu");  // [N*K,512]
+        hidden = Dense(g, state, hidden, "decoder.2", "Relu");  // [N*K,1024]
+        string pixels = Dense(g, state, hidden, "decoder.4", "Sigmoid");  // [N*K,784]
+        g.Node("Reshape", [pixels, g.Int64s("image_shape", [-1, .. ReconstructionShape(c)])], Reconstruction);
     }
+
+    /// <summary>
+    /// The shape of one image's <see cref="Reconstruction"/>: [C,H,W], or [K,C,H,W] for a model of K labels an image.
+    /// </summary>
+    public static long[] ReconstructionShape(CapsNetConfig c) => c.LabelsPerImage == 1
+        ? [c.InputChannels, c.InputSide, c.InputSide]
+        : [c.LabelsPerImage, c.InputChannels, c.InputSide, c.InputSide];
 
     /// <summary>
     /// DynamicRouting's forward pass: uniform couplings 1/J first, then the softmax over the J parents of the summed

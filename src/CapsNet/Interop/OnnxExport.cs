@@ -12,7 +12,8 @@ namespace CapsNet.Interop;
 /// <summary>
 /// The test-time CapsNet as an ONNX model, to run with ONNX Runtime and without libtorch. Input <c>images</c>
 /// [N,C,H,W] float32 in [0,1]; outputs <c>lengths</c> [N,classes], <c>capsules</c> [N,classes,16] and
-/// <c>reconstruction</c> [N,C,H,W] from the predicted class's capsule. Float32 whatever the training precision.
+/// <c>reconstruction</c> [N,C,H,W] from the predicted class's capsule ([N,K,C,H,W] from the K longest capsules, longest
+/// first, for a model of K labels an image). Float32 whatever the training precision.
 /// With MNIST's digit preparation, the input is one <c>picture</c> [H,W] of any size, prepared inside the graph as
 /// <c>predict</c> prepares it; N is 1, and the output <c>prepared</c> [1,C,S,S] is what the network saw.
 /// </summary>
@@ -69,7 +70,7 @@ internal static class OnnxExport
         OnnxCapsNetGraph.Add(g, model, prepares ? OnnxPreprocessing.Prepared : OnnxCapsNetGraph.Images);
         g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Lengths, n, c.Classes));
         g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.DigitCapsules, n, c.Classes, c.DigitCapsuleDim));
-        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Reconstruction, n, c.InputChannels, c.InputSide, c.InputSide));
+        g.Graph.Output.Add(FloatTensor(OnnxCapsNetGraph.Reconstruction, [n, .. OnnxCapsNetGraph.ReconstructionShape(c).Cast<object>()]));
         if (prepares)
             g.Graph.Output.Add(FloatTensor(OnnxPreprocessing.Prepared, n, c.InputChannels, c.InputSide, c.InputSide));
 

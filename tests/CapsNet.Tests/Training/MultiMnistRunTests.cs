@@ -4,10 +4,12 @@ using CapsNet.Data;
 using CapsNet.Imaging;
 using CapsNet.Interop;
 using CapsNet.Model;
+using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 
 namespace CapsNet.Tests.Training;
 
@@ -101,6 +103,47 @@ public sealed class MultiMnistRunTests(MultiMnistRunFixture run) : IClassFixture
             }
         }
         Assert.True(File.Exists(Path.Combine(saveDir, "manipulate-3.png")));
+    }
+
+    /// <summary>Each row's two longest of ten capsule lengths, longest first.</summary>
+    private static int[][] TwoLongest(float[] lengths) =>
+        [.. lengths.Chunk(10).Select(row => row.Select((length, c) => (length, c)).OrderByDescending(p => p.length).Take(2).Select(p => p.c)
+            .ToArray())];
+
+    [Fact]
+    public void TheExportedModelNamesAndDrawsBothDigitsAsTheTorchSharpModelDoes()
+    {
+        string weights = Path.Combine(run.SaveDir, "trained_model.pt"), onnx = run.File("multimnist.onnx");
+
+        var (exitCode, output, errors) = CapsNetInProcess.Run("export", "-w", weights, "--onnx", onnx, "--preprocess", "none");
+
+        Assert.True(exitCode == 0, output + errors);
+        using var session = new InferenceSession(onnx);
+        Assert.Equal([-1, 2, 1, 36, 36], session.OutputMetadata["reconstruction"].Dimensions);
+        using DataSet data = DataSets.Load(new DataRequest("multimnist", WithTrain: false, TestSamples: 20));
+        using ImageSet pairs = data.EvaluationPairs(data.Test);
+        using var given = GivenWeights.Open(weights);
+        using var model = new CapsuleNetwork(given.Config);  // fp32, as the export
+        given.LoadInto(model);
+        model.eval();
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            Tensor inputs = pairs.Images(0, 20);
+            var (lengths, reconstruction) = model.forward(inputs, null);  // [20,10], [20,2,1,36,36]
+            int[] dims = [20, 1, 36, 36];
+            var input = new DenseTensor(inputs.data<float>().ToArray(), dims);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("images", input)]);
+            float[] onnxLengths = results.Single(r => r.Name == "lengths").AsEnumerable<float>().ToArray();
+            float[] onnxReconstruction = results.Single(r => r.Name == "reconstruction").AsEnumerable<float>().ToArray();
+
+            float[] expected = lengths.data<float>().ToArray();
+            int[][] named = TwoLongest(expected);
+            Assert.True(named.Select(pair => (pair[0], pair[1])).Distinct().Count() >= 5, "too few pairs of classes to tell anything");
+            Assert.Equal(named, TwoLongest(onnxLengths));
+            Assert.InRange(expected.Zip(onnxLengths, (e, a) => Math.Abs(e - a)).Max(), 0, 1e-4);
+            Assert.InRange(reconstruction.data<float>().ToArray().Zip(onnxReconstruction, (e, a) => Math.Abs(e - a)).Max(), 0, 1e-4);
+        }
     }
 
     [Fact]
