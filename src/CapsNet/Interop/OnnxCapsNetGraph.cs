@@ -53,24 +53,13 @@ internal static class OnnxCapsNetGraph
         string lengths = g.Node("Sqrt", [g.Node("Add", [squaredLengths, g.Floats("length_epsilon", [(float)Capsules.LengthEpsilon])])],
             Lengths);
 
-        int k = c.LabelsPerImage;
-        string classCount = g.Int64s("classes", classes), oneHotValues = g.Floats("one_hot_values", [0f, 1f], 2);
-        string masked;
-        if (k == 1)
-        {
-            string predicted = g.Node("ArgMax", [lengths], attributes: [Int("axis", 1), Int("keepdims", 0)]);  // [N]
-            string mask = g.Node("OneHot", [predicted, classCount, oneHotValues]);  // [N,J]
-            masked = g.Node("Mul", [capsules, g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,J,16]
-        }
-        else
-        {
-            // The K longest, longest first, each decoded alone as CapsuleNetwork.forward does; among equal lengths TopK
-            // puts the lower class first, as Predicted's stable sort does.
-            string predicted = g.Node("TopK", [lengths, g.Int64s("labels_per_image", k)], 2, Int("axis", 1))[1];  // [N,K]
-            string mask = g.Node("OneHot", [predicted, classCount, oneHotValues]);  // [N,K,J]
-            masked = g.Node("Mul", [g.Node("Unsqueeze", [capsules, g.Int64s("label_axis", 1)]),
-                g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,K,J,16]
-        }
+        // The K predicted classes (one, or MultiMNIST's two), longest first, each decoded from its capsule alone as
+        // CapsuleNetwork.forward does; among equal lengths TopK puts the lower class first, as argmax and Predicted's
+        // stable sort do.
+        string predicted = g.Node("TopK", [lengths, g.Int64s("labels_per_image", c.LabelsPerImage)], 2, Int("axis", 1))[1];  // [N,K]
+        string mask = g.Node("OneHot", [predicted, g.Int64s("classes", classes), g.Floats("one_hot_values", [0f, 1f], 2)]);  // [N,K,J]
+        string masked = g.Node("Mul", [g.Node("Unsqueeze", [capsules, g.Int64s("label_axis", 1)]),
+            g.Node("Unsqueeze", [mask, LastAxis])]);  // [N,K,J,16]
         string hidden = g.Node("Reshape", [masked, g.Int64s("masked_shape", -1, classes * dim)]);  // [N*K,160], capsule-major
         hidden = Dense(g, state, hidden, "decoder.0", "Relu");  // [N*K,512]
         hidden = Dense(g, state, hidden, "decoder.2", "Relu");  // [N*K,1024]
